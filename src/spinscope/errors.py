@@ -1,0 +1,79 @@
+"""Errors raised by spinscope, each with a stable code and a message that says what to do next.
+
+Every error names the input it is about, the problem, and the fix. The CLI prints ``str(err)``
+and exits with :attr:`SpinscopeError.exit_code`.
+"""
+
+from __future__ import annotations
+
+
+class SpinscopeError(Exception):
+    """Base class of every error spinscope raises on purpose."""
+
+    code = "E000"
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"[{self.code}] {message}")
+        self.message = message
+
+
+class DataRootError(SpinscopeError):
+    """The corpus data root is missing or lacks an expected folder."""
+
+    code = "E001"
+    exit_code = 2
+
+
+class LabelFormatError(SpinscopeError):
+    """A label or submission file line does not follow its official format."""
+
+    code = "E002"
+    exit_code = 2
+
+    def __init__(self, path: object, line_no: int, problem: str) -> None:
+        super().__init__(f"{path}:{line_no}: {problem}")
+        self.path = path
+        self.line_no = line_no
+
+
+class SpanOffsetError(SpinscopeError):
+    """A span does not fit inside its article."""
+
+    code = "E003"
+    exit_code = 2
+
+
+class UnknownTechniqueError(SpinscopeError):
+    """A technique, category or class name is not in the taxonomy."""
+
+    code = "E004"
+    exit_code = 2
+
+    def __init__(self, name: str, valid: list[str] | tuple[str, ...], where: str = "") -> None:
+        place = f" in {where}" if where else ""
+        super().__init__(
+            f"unknown technique {name!r}{place}; valid names are: {', '.join(valid)}"
+        )
+        self.name = name
+
+
+class InputError(SpinscopeError):
+    """An input document or path cannot be used (missing, empty, undecodable)."""
+
+    code = "E005"
+    exit_code = 2
+
+
+class ModelError(SpinscopeError):
+    """The shipped model is missing or corrupt."""
+
+    code = "E006"
+    exit_code = 3
+
+
+class UnsupportedTaskError(SpinscopeError):
+    """A task that the chosen detector cannot do."""
+
+    code = "E007"
+    exit_code = 2
