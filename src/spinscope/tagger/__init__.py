@@ -1,0 +1,1 @@
+"""The persuasion-technique tagger: windows, decoding, and the ONNX runtime detector."""

@@ -1,0 +1,253 @@
+"""Turn per-token probabilities into technique spans.
+
+Decoding is where a naive tagger loses most: thresholding each word piece alone gives many tiny
+fragments. Here, per output column:
+
+1. **Hysteresis**: a run starts at a token whose probability reaches ``high`` and extends over
+   neighbours whose probability stays at or above ``low`` (``low = high * low_ratio``).
+2. **Gap merging**: runs of the same technique separated by at most ``max_gap`` characters of
+   text are merged (METHODS.md: 10–40 characters helped the SemEval systems).
+3. **Word snapping and trimming**: a span is widened to whole words and trimmed of surrounding
+   whitespace and ``.,:;`` (the SemEval v2 gold trimming).
+4. **Scoring**: a span's raw score is the mean probability of its tokens; a Platt mapping fitted
+   on the development articles turns it into the estimated probability that the span overlaps a
+   gold span of the same technique (see :class:`Calibration`).
+5. **Repetition** is an article-level property: a model span of any technique whose normalised
+   text already occurred earlier in the article also becomes a Repetition span, and a model
+   Repetition span whose text occurs only once is dropped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from spinscope.document import Span
+from spinscope.tagger.labels import ANY, OUTPUTS
+from spinscope.taxonomy import category_of
+
+__all__ = ["Calibration", "DecodeConfig", "decode", "repetition_spans", "runs", "snap"]
+
+_TRIM_PUNCT = ".,:;\ufeff"
+
+
+@dataclass
+class Calibration:
+    """Platt scaling ``p = sigmoid(a * logit(raw) + b)`` of a span's raw score."""
+
+    a: float = 1.0
+    b: float = 0.0
+
+    def __call__(self, raw: float) -> float:
+        """Calibrated probability for a raw score in (0, 1)."""
+        r = min(max(raw, 1e-6), 1 - 1e-6)
+        z = self.a * math.log(r / (1 - r)) + self.b
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def inverse(self, p: float) -> float:
+        """The raw score whose calibrated probability is ``p``."""
+        p = min(max(p, 1e-6), 1 - 1e-6)
+        z = (math.log(p / (1 - p)) - self.b) / self.a
+        return 1.0 / (1.0 + math.exp(-z))
+
+    @classmethod
+    def fit(cls, raw: Sequence[float], target: Sequence[float], iters: int = 200) -> Calibration:
+        """Fit ``a, b`` by Newton's method on the (soft) targets in [0, 1]."""
+        r = np.clip(np.asarray(raw, dtype=np.float64), 1e-6, 1 - 1e-6)
+        x = np.log(r / (1 - r))
+        y = np.asarray(target, dtype=np.float64)
+        a, b = 1.0, 0.0
+        for _ in range(iters):
+            p = 1 / (1 + np.exp(-(a * x + b)))
+            w = p * (1 - p) + 1e-9
+            g = np.array([np.sum((p - y) * x), np.sum(p - y)])
+            h = np.array([[np.sum(w * x * x), np.sum(w * x)], [np.sum(w * x), np.sum(w)]])
+            h += np.eye(2) * 1e-6
+            step = np.linalg.solve(h, g)
+            a, b = a - step[0], b - step[1]
+            if np.abs(step).max() < 1e-8:
+                break
+        return cls(float(a), float(b))
+
+
+@dataclass
+class DecodeConfig:
+    """Decoding settings, chosen on the development articles and stored with the model."""
+
+    high: float = 0.5
+    low_ratio: float = 0.6
+    max_gap: int = 10
+    min_chars: int = 2
+    any_high: float = 0.5
+    high_by_technique: dict[str, float] = field(default_factory=dict)
+    repetition_rule: bool = True
+    calibration: Calibration = field(default_factory=Calibration)
+    threshold: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready settings."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DecodeConfig:
+        """Inverse of :meth:`to_dict`."""
+        data = dict(data)
+        cal = Calibration(**data.pop("calibration", {}))
+        return cls(calibration=cal, **data)
+
+
+def runs(p: npt.NDArray[np.float32], high: float, low: float) -> list[tuple[int, int]]:
+    """Token runs ``[i, j)`` holding a token ``>= high`` whose tokens are all ``>= low``."""
+    above = p >= low
+    out: list[tuple[int, int]] = []
+    n = len(p)
+    i = 0
+    while i < n:
+        if not above[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and above[j]:
+            j += 1
+        if float(p[i:j].max()) >= high:
+            out.append((i, j))
+        i = j
+    return out
+
+
+def snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole words, then trim whitespace and ``.,:;`` at both ends."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    n = len(text)
+    while end < n and end > 0 and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    while start < end and (text[start].isspace() or text[start] in _TRIM_PUNCT):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _TRIM_PUNCT):
+        end -= 1
+    return start, end
+
+
+def _merge(
+    spans: list[tuple[int, int, float, int]], text: str, max_gap: int
+) -> list[tuple[int, int, float, int]]:
+    """Merge (start, end, sum_p, n_tokens) runs whose gap is short and holds no line break."""
+    out: list[tuple[int, int, float, int]] = []
+    for s in spans:
+        if out:
+            ps, pe, psum, pn = out[-1]
+            gap = text[pe : s[0]]
+            if s[0] - pe <= max_gap and "\n" not in gap:
+                out[-1] = (ps, max(pe, s[1]), psum + s[2], pn + s[3])
+                continue
+        out.append(s)
+    return out
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def repetition_spans(text: str, spans: Iterable[Span]) -> list[Span]:
+    """Repetition spans for model spans whose normalised text occurred earlier in ``text``."""
+    out: list[Span] = []
+    seen: set[tuple[int, int]] = set()
+    lowered = text.lower()
+    for span in spans:
+        phrase = _norm(text[span.start : span.end])
+        if len(phrase) < 4 or (span.start, span.end) in seen:
+            continue
+        pattern = r"\b" + r"\W+".join(map(re.escape, phrase.split())) + r"\b"
+        first = re.search(pattern, lowered)
+        if first is not None and first.start() < span.start:
+            seen.add((span.start, span.end))
+            out.append(
+                Span(
+                    span.start,
+                    span.end,
+                    "Repetition",
+                    span.score,
+                    span.source,
+                    {"category": category_of("Repetition"), "rule": "repeated_phrase"},
+                )
+            )
+    return out
+
+
+def _occurrences(text: str, phrase: str) -> int:
+    words = phrase.split()
+    if not words:
+        return 0
+    pattern = r"\b" + r"\W+".join(map(re.escape, words)) + r"\b"
+    return len(re.findall(pattern, text.lower()))
+
+
+def decode(
+    text: str,
+    offsets: npt.NDArray[np.int64],
+    probs: npt.NDArray[np.float32],
+    cfg: DecodeConfig,
+    source: str = "tagger",
+) -> list[Span]:
+    """Technique spans (labels from :data:`OUTPUTS`, column 0 excluded) for one article.
+
+    Each span's ``score`` is calibrated; spans below ``cfg.threshold`` are dropped.
+    """
+    found: list[Span] = []
+    if len(offsets) == 0:
+        return found
+    for k, name in enumerate(OUTPUTS):
+        if name == ANY:
+            continue
+        high = cfg.high_by_technique.get(name, cfg.high)
+        p = probs[:, k]
+        raw: list[tuple[int, int, float, int]] = []
+        for i, j in runs(p, high, high * cfg.low_ratio):
+            s, e = snap(text, int(offsets[i, 0]), int(offsets[j - 1, 1]))
+            if e > s:
+                raw.append((s, e, float(p[i:j].sum()), j - i))
+        for s, e, psum, n in _merge(raw, text, cfg.max_gap):
+            if e - s < cfg.min_chars:
+                continue
+            score = cfg.calibration(psum / n)
+            found.append(Span(s, e, name, round(score, 4), source, {"category": category_of(name)}))
+    if cfg.repetition_rule:
+        kept = [
+            s
+            for s in found
+            if s.label != "Repetition" or _occurrences(text, _norm(text[s.start : s.end])) >= 2
+        ]
+        existing = {(s.start, s.end) for s in kept if s.label == "Repetition"}
+        extra = [
+            r
+            for r in repetition_spans(text, [s for s in kept if s.label != "Repetition"])
+            if (r.start, r.end) not in existing
+        ]
+        found = kept + extra
+    return sorted(s for s in found if s.score >= cfg.threshold)
+
+
+def any_spans(
+    text: str,
+    offsets: npt.NDArray[np.int64],
+    probs: npt.NDArray[np.float32],
+    cfg: DecodeConfig,
+) -> list[tuple[int, int, float]]:
+    """Technique-agnostic spans from column 0 ("any technique"): ``(start, end, mean_p)``."""
+    p = probs[:, 0]
+    raw: list[tuple[int, int, float, int]] = []
+    for i, j in runs(p, cfg.any_high, cfg.any_high * cfg.low_ratio):
+        s, e = snap(text, int(offsets[i, 0]), int(offsets[j - 1, 1]))
+        if e > s:
+            raw.append((s, e, float(p[i:j].sum()), j - i))
+    return [(s, e, psum / n) for s, e, psum, n in _merge(raw, text, cfg.max_gap)]

@@ -1,0 +1,186 @@
+"""The shipped persuasion-technique tagger, run with onnxruntime (no torch, no transformers).
+
+The model folder holds ``model.onnx`` (int8), ``tokenizer.json`` and ``config.json`` (window,
+stride, decoding settings and calibration, chosen on the development articles).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from spinscope.detectors.base import BaseDetector
+from spinscope.document import Document, Span
+from spinscope.errors import InputError, ModelError
+from spinscope.tagger.decode import DecodeConfig, decode, repetition_spans
+from spinscope.tagger.labels import ANY, OUTPUTS
+from spinscope.tagger.windows import Encoded, Window, encode, make_batches, stitch, windows
+
+__all__ = ["ArticleProbs", "Tagger", "default_model_dir"]
+
+_REINSTALL = (
+    "Reinstall spinscope (`pip install --force-reinstall spinscope`, or `pip install -e .` "
+    "in a checkout), or pass a model folder that holds model.onnx, tokenizer.json and "
+    "config.json."
+)
+
+
+def default_model_dir() -> Path:
+    """The model folder shipped inside the package."""
+    return Path(str(resources.files("spinscope") / "resources" / "model"))
+
+
+@dataclass(frozen=True)
+class ArticleProbs:
+    """An article's word pieces and the model's per-piece probabilities for each output."""
+
+    encoded: Encoded
+    probs: npt.NDArray[np.float32]
+
+
+class Tagger(BaseDetector):
+    """Tags technique spans with the ONNX model; settings are stored, the model loads lazily."""
+
+    name = "tagger"
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        threshold: float | None = None,
+        batch_size: int = 32,
+        threads: int | None = None,
+    ) -> None:
+        self.path = Path(path) if path is not None else default_model_dir()
+        self.threshold = threshold
+        self.batch_size = batch_size
+        self.threads = threads
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self.config: dict[str, Any] = {}
+        self.decode_config = DecodeConfig()
+
+    def load(self) -> Tagger:
+        """Load the model, tokenizer and settings; raise :class:`ModelError` if they are broken."""
+        if self._session is not None:
+            return self
+        files = {n: self.path / n for n in ("model.onnx", "tokenizer.json", "config.json")}
+        missing = [str(p) for p in files.values() if not p.is_file()]
+        if missing:
+            raise ModelError(f"model files missing: {', '.join(missing)}. {_REINSTALL}")
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            self.config = json.loads(files["config.json"].read_text(encoding="utf-8"))
+            self.decode_config = DecodeConfig.from_dict(self.config.get("decode", {}))
+            if self.threshold is not None:
+                self.decode_config.threshold = self.threshold
+            tokenizer = Tokenizer.from_file(str(files["tokenizer.json"]))
+            tokenizer.no_truncation()
+            tokenizer.no_padding()
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = self.threads or min(4, os.cpu_count() or 1)
+            opts.inter_op_num_threads = 1
+            opts.log_severity_level = 3
+            session = ort.InferenceSession(
+                str(files["model.onnx"]), opts, providers=["CPUExecutionProvider"]
+            )
+        except ModelError:
+            raise
+        except Exception as exc:  # onnxruntime and tokenizers raise their own types
+            raise ModelError(
+                f"the model in {self.path} could not be loaded ({exc}). {_REINSTALL}"
+            ) from exc
+        self._tokenizer, self._session = tokenizer, session
+        return self
+
+    @property
+    def window(self) -> int:
+        """Word pieces per model window (special tokens excluded)."""
+        return int(self.config.get("window", 254))
+
+    @property
+    def stride(self) -> int:
+        """Word pieces between window starts."""
+        return int(self.config.get("stride", 160))
+
+    def article_probs(self, texts: Sequence[str]) -> list[ArticleProbs]:
+        """Per-article word pieces and probabilities, batching windows across all ``texts``."""
+        self.load()
+        tok = self._tokenizer
+        cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+        pad_id = tok.token_to_id("[PAD]") or 0
+        encoded = [encode(tok, t) for t in texts]
+        wins: list[Window] = [
+            w for i, e in enumerate(encoded) for w in windows(len(e), i, self.window, self.stride)
+        ]
+        parts: list[list[tuple[Window, npt.NDArray[np.float32]]]] = [[] for _ in texts]
+        for idx, ids, mask in make_batches(
+            encoded,
+            wins,
+            cls_id=cls_id,
+            sep_id=sep_id,
+            pad_id=pad_id,
+            batch_size=self.batch_size,
+        ):
+            (probs,) = self._session.run(["probs"], {"input_ids": ids, "attention_mask": mask})
+            for row, i in enumerate(idx):
+                w = wins[i]
+                parts[w.doc].append((w, probs[row, 1 : w.end - w.start + 1]))
+        return [
+            ArticleProbs(e, stitch(len(e), parts[d], len(OUTPUTS))) for d, e in enumerate(encoded)
+        ]
+
+    def predict(self, docs: Sequence[Document]) -> list[list[Span]]:
+        """Technique spans for each document (no side effects)."""
+        for doc in docs:
+            if not doc.text.strip():
+                raise InputError(
+                    f"article {doc.id!r} is empty or whitespace only: give it some text"
+                )
+        out: list[list[Span]] = []
+        # chunk documents so that memory stays bounded however many are passed
+        for b in range(0, len(docs), 16):
+            chunk = docs[b : b + 16]
+            for doc, ap in zip(chunk, self.article_probs([d.text for d in chunk]), strict=True):
+                out.append(decode(doc.text, ap.encoded.offsets, ap.probs, self.decode_config))
+        return out
+
+    def rank(self, doc: Document, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
+        """For each given span, the techniques from most to least likely.
+
+        A span's technique scores are its word pieces' mean probabilities; a span whose text
+        occurred earlier in the article ranks Repetition first.
+        """
+        (ap,) = self.article_probs([doc.text])
+        starts, ends = ap.encoded.offsets[:, 0], ap.encoded.offsets[:, 1]
+        names = [n for n in OUTPUTS if n != ANY]
+        cols = [OUTPUTS.index(n) for n in names]
+        repeated = {
+            (s.start, s.end)
+            for s in repetition_spans(doc.text, [Span(s, e, "x") for s, e in spans])
+        }
+        out = []
+        for s, e in spans:
+            lo = int(np.searchsorted(ends, s, side="right"))
+            hi = max(lo + 1, int(np.searchsorted(starts, e, side="left")))
+            mean = ap.probs[lo:hi].mean(0) if len(ap.probs) else np.zeros(len(OUTPUTS))
+            order = [names[i] for i in np.argsort(-mean[cols], kind="stable")]
+            if (s, e) in repeated:
+                order.remove("Repetition")
+                order.insert(0, "Repetition")
+            out.append(order)
+        return out
+
+    def classify(self, doc: Document, spans: Sequence[tuple[int, int]]) -> list[str]:
+        """The most likely technique of each given span."""
+        return [r[0] for r in self.rank(doc, spans)]

@@ -1,0 +1,1 @@
+"""Training of spinscope's models. Needs the ``train`` extra (torch, transformers)."""

@@ -1,0 +1,70 @@
+"""Export a trained tagger to ONNX and quantise it to dynamic int8 (per channel).
+
+The exported graph takes ``input_ids`` and ``attention_mask`` (int64, ``(batch, seq)``) and
+returns ``probs`` (float32, ``(batch, seq, len(OUTPUTS))``): the sigmoid is inside the graph.
+Per-channel int8 keeps ≥ 0.98 cosine fidelity for MiniLM; per-tensor is too lossy.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+__all__ = ["export_model"]
+
+
+def export_model(
+    model: Any,
+    tokenizer_json: Path,
+    out_dir: Path,
+    *,
+    window: int,
+    stride: int,
+    metadata: dict[str, Any],
+    quantize: bool = True,
+) -> Path:
+    """Write ``model.onnx`` (int8 unless ``quantize`` is false), tokenizer and config."""
+    import torch
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    class _Probs(torch.nn.Module):
+        def __init__(self, inner: Any) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            return torch.sigmoid(self.inner(input_ids, attention_mask))
+
+    wrapper = _Probs(model).eval()
+    model.eval()
+    ids = torch.ones((2, 16), dtype=torch.long)
+    mask = torch.ones((2, 16), dtype=torch.long)
+    fp32 = out_dir / "model.fp32.onnx"
+    torch.onnx.export(
+        wrapper,
+        (ids, mask),
+        str(fp32),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["probs"],
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "seq"},
+            "attention_mask": {0: "batch", 1: "seq"},
+            "probs": {0: "batch", 1: "seq"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+    target = out_dir / "model.onnx"
+    if quantize:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(str(fp32), str(target), per_channel=True, weight_type=QuantType.QInt8)
+    else:
+        shutil.copyfile(fp32, target)
+    shutil.copyfile(tokenizer_json, out_dir / "tokenizer.json")
+    config = {"window": window, "stride": stride, **metadata}
+    (out_dir / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    return target

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from spinscope.tagger.decode import Calibration, DecodeConfig, decode, runs, snap
+from spinscope.tagger.labels import OUTPUTS, column
+
+
+def _word_offsets(text: str) -> np.ndarray:
+    import re
+
+    return np.array([m.span() for m in re.finditer(r"\w+|[^\w\s]", text)], dtype=np.int64)
+
+
+def test_runs_use_hysteresis() -> None:
+    p = np.array([0.1, 0.35, 0.8, 0.4, 0.1, 0.45, 0.2], dtype=np.float32)
+    # 0.45 alone never reaches high=0.6, so it starts no run
+    assert runs(p, high=0.6, low=0.3) == [(1, 4)]
+
+
+def test_snap_widens_to_words_and_trims_punctuation() -> None:
+    text = "They are corrupt traitors, all of them."
+    assert snap(text, 10, 19) == (9, 25)  # "orrupt tr" -> "corrupt traitors"
+    assert snap(text, 17, 26) == (17, 25)  # "traitors, " -> "traitors"
+
+
+def test_decode_joins_close_fragments_and_labels_technique() -> None:
+    text = "The regime is a brutal , murderous machine of lies."
+    offsets = _word_offsets(text)
+    probs = np.zeros((len(offsets), len(OUTPUTS)), dtype=np.float32)
+    ll = column("Loaded_Language")
+    probs[4, ll] = 0.9  # brutal
+    probs[6, ll] = 0.9  # murderous
+    spans = decode(text, offsets, probs, DecodeConfig(high=0.5, max_gap=5, repetition_rule=False))
+    assert [(text[s.start : s.end], s.label) for s in spans] == [
+        ("brutal , murderous", "Loaded_Language")
+    ]
+    assert spans[0].meta["category"] == "Manipulative Wording"
+
+
+def test_decode_threshold_drops_low_scores() -> None:
+    text = "a shameful decision"
+    offsets = _word_offsets(text)
+    probs = np.zeros((3, len(OUTPUTS)), dtype=np.float32)
+    probs[1, column("Loaded_Language")] = 0.6
+    assert decode(text, offsets, probs, DecodeConfig(threshold=0.5))
+    assert not decode(text, offsets, probs, DecodeConfig(threshold=0.7))
+
+
+def test_repetition_rule_marks_later_occurrences_only() -> None:
+    text = "Stop the steal now. They lied. Stop the steal now!"
+    offsets = _word_offsets(text)
+    probs = np.zeros((len(offsets), len(OUTPUTS)), dtype=np.float32)
+    sl = column("Slogans")
+    probs[0:4, sl] = 0.9
+    probs[8:12, sl] = 0.9
+    spans = decode(text, offsets, probs, DecodeConfig())
+    reps = [s for s in spans if s.label == "Repetition"]
+    assert [(s.start, s.end) for s in reps] == [(31, 49)]
+
+
+def test_calibration_fit_recovers_a_monotone_mapping() -> None:
+    rng = np.random.default_rng(0)
+    raw = rng.uniform(0.05, 0.95, 4000)
+    true_p = 1 / (1 + np.exp(-(2.0 * np.log(raw / (1 - raw)) - 1.0)))
+    target = (rng.uniform(size=raw.size) < true_p).astype(float)
+    cal = Calibration.fit(raw.tolist(), target.tolist())
+    assert cal.a == pytest.approx(2.0, abs=0.25)
+    assert cal.b == pytest.approx(-1.0, abs=0.2)
+    assert cal.inverse(cal(0.3)) == pytest.approx(0.3, abs=1e-6)
+
+
+@given(st.text(min_size=0, max_size=300), st.integers(0, 2**32 - 1))
+def test_decoded_spans_lie_inside_text_and_are_trimmed(text: str, seed: int) -> None:
+    offsets = _word_offsets(text)
+    probs = np.random.default_rng(seed).uniform(size=(len(offsets), len(OUTPUTS)))
+    for s in decode(text, offsets, probs.astype(np.float32), DecodeConfig()):
+        assert 0 <= s.start < s.end <= len(text)
+        assert not text[s.start].isspace() and not text[s.end - 1].isspace()
+        assert s.label in OUTPUTS[1:]
+        assert 0.0 <= s.score <= 1.0
