@@ -42,7 +42,9 @@ class Span:
 
     def __post_init__(self) -> None:
         if not (isinstance(self.start, int) and isinstance(self.end, int)):
-            raise SpanOffsetError(f"span offsets must be integers, got {self.start!r}, {self.end!r}")
+            raise SpanOffsetError(
+                f"span offsets must be integers, got {self.start!r}, {self.end!r}"
+            )
         if self.start < 0 or self.end < self.start:
             raise SpanOffsetError(
                 f"span [{self.start}, {self.end}) is invalid: need 0 <= start <= end"

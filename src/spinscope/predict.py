@@ -1,0 +1,447 @@
+"""Predict with a detector and turn its spans into the rows of each task's submission file.
+
+The tasks and the rows they take (see :mod:`spinscope.formats` for the file layouts):
+
+* ``si``: ``(id, start, end)`` -- every detected span, whatever its technique, with overlapping
+  spans of one article merged (the official SI scorer refuses overlapping spans);
+* ``flc``: ``(id, technique, start, end)`` -- every detected span, overlapping spans of one
+  technique merged;
+* ``tc``: ``(id, technique, start, end)`` -- one row per line of a TC template (the PTC template,
+  or any gold file in that layout), in template order. When the same ``(id, start, end)`` occurs
+  ``k`` times, its rows get the ``k`` best-ranked distinct techniques;
+* ``st3``: ``(id, paragraph, techniques)`` -- one row per line of a subtask-3 template; a
+  paragraph (a 1-based line number) gets the techniques of the spans that overlap its line;
+* ``st1`` and ``st2`` (genre, framing) have no model yet and raise
+  :class:`~spinscope.errors.UnsupportedTaskError`.
+
+With ``taxonomy="semeval2020"`` techniques are mapped with :data:`~spinscope.taxonomy.TO_2020`
+and spans whose technique has no 2020 class are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from spinscope.corpora.textio import read_article
+from spinscope.detectors.base import Detector
+from spinscope.document import Document, Span
+from spinscope.errors import InputError, UnsupportedTaskError
+from spinscope.formats import (
+    read_tc_template,
+    read_template,
+    write_flc,
+    write_si,
+    write_st3,
+)
+from spinscope.scoring.spans import merge_spans
+from spinscope.taxonomy import TECHNIQUES, TECHNIQUES_2020, TO_2020
+
+__all__ = [
+    "DETECTORS",
+    "PREDICT_TASKS",
+    "TASKS",
+    "TAXONOMIES",
+    "PredictSummary",
+    "load_detector",
+    "predict_rows",
+    "predict_to_file",
+    "rank_techniques",
+    "read_articles",
+    "write_rows",
+]
+
+#: Every task spinscope knows, as named on the command line.
+TASKS: tuple[str, ...] = ("si", "flc", "tc", "st1", "st2", "st3")
+#: The tasks :func:`predict_rows` can do today.
+PREDICT_TASKS: tuple[str, ...] = ("si", "flc", "tc", "st3")
+#: The technique names predictions can be written in.
+TAXONOMIES: tuple[str, ...] = ("semeval2023", "semeval2020")
+#: The detectors :func:`load_detector` builds.
+DETECTORS: tuple[str, ...] = ("tagger", "baseline")
+
+#: The 2023 techniques from most to least frequent in the SemEval-2023 English training spans
+#: (then the four that never occur there, in taxonomy order). A detector without ``rank`` gets
+#: its second, third ... choice for a TC span from this list.
+FREQUENCY_ORDER: tuple[str, ...] = (
+    "Loaded_Language",
+    "Name_Calling-Labeling",
+    "Repetition",
+    "Doubt",
+    "Exaggeration-Minimisation",
+    "Appeal_to_Fear-Prejudice",
+    "Flag_Waving",
+    "Causal_Oversimplification",
+    "Slogans",
+    "Appeal_to_Authority",
+    "False_Dilemma-No_Choice",
+    "Conversation_Killer",
+    "Guilt_by_Association",
+    "Red_Herring",
+    "Appeal_to_Hypocrisy",
+    "Whataboutism",
+    "Obfuscation-Vagueness-Confusion",
+    "Straw_Man",
+    "Appeal_to_Popularity",
+    "Questioning_the_Reputation",
+    "Appeal_to_Values",
+    "Consequential_Oversimplification",
+    "Appeal_to_Time",
+)
+
+_ARTICLE = re.compile(r"article(.+)\.txt")
+
+SiRow = tuple[str, int, int]
+FlcRow = tuple[str, str, int, int]
+St3Row = tuple[str, int, tuple[str, ...]]
+Row = SiRow | FlcRow | St3Row
+
+
+@runtime_checkable
+class Ranker(Protocol):
+    """A detector that ranks every technique for given spans (the tagger does)."""
+
+    def rank(self, doc: Document, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
+        """For each span, the technique names from most to least likely."""
+        ...
+
+
+@dataclass(frozen=True)
+class PredictSummary:
+    """What :func:`predict_to_file` did."""
+
+    task: str
+    out: Path
+    detector: str
+    articles: int
+    rows: int
+
+
+# ----------------------------------------------------------------------------------- input
+
+
+def read_articles(folder: str | Path) -> list[Document]:
+    """Read every ``article<ID>.txt`` of ``folder`` as a :class:`Document` with id ``<ID>``.
+
+    Texts are read byte-faithfully (:func:`~spinscope.corpora.textio.read_article`), so offsets
+    count the code points of the file as it is. Documents are sorted by id. Other files are
+    ignored. Raises :class:`~spinscope.errors.InputError` when ``folder`` does not exist, is not
+    a folder, or holds no article file.
+    """
+    p = Path(folder)
+    if not p.exists():
+        raise InputError(f"articles folder {str(p)!r} does not exist. Check the path.")
+    if not p.is_dir():
+        raise InputError(
+            f"articles path {str(p)!r} is not a folder. Pass the folder that holds the "
+            "article<ID>.txt files."
+        )
+    found: dict[str, Path] = {}
+    for path in p.iterdir():
+        match = _ARTICLE.fullmatch(path.name)
+        if match and path.is_file():
+            found[match.group(1)] = path
+    if not found:
+        raise InputError(
+            f"articles folder {str(p)!r} holds no file named article<ID>.txt. Name each "
+            "article article<ID>.txt (for example article123.txt, whose id is 123)."
+        )
+    return [
+        Document(doc_id, read_article(path), {"path": str(path)})
+        for doc_id, path in sorted(found.items())
+    ]
+
+
+def load_detector(
+    name: str | None = None, *, threshold: float | None = None
+) -> tuple[Detector, str | None]:
+    """Build and load a detector; return it and a note to show the user, if any.
+
+    ``name`` is ``"tagger"``, ``"baseline"`` or ``None``: the tagger when its model is
+    installed, else the baseline, with a note saying so. A tagger whose model cannot be loaded
+    (missing when asked for by name, or broken) raises :class:`~spinscope.errors.ModelError`.
+    ``threshold`` goes to the tagger; :func:`predict_to_file` filters the baseline's spans on it
+    instead.
+    """
+    from spinscope.detectors.baseline import BaselineDetector
+    from spinscope.tagger.model import Tagger
+
+    if name not in (None, *DETECTORS):
+        raise InputError(f"unknown detector {name!r}; use one of: {', '.join(DETECTORS)}.")
+    if name == "baseline":
+        return BaselineDetector().load(), None
+    tagger = Tagger(threshold=threshold)
+    if name is None and not (tagger.path / "model.onnx").is_file():
+        # Only a missing model falls back: a broken one must not pass silently.
+        note = (
+            f"the tagger's model is not installed (no model.onnx in {tagger.path}); using the "
+            "rule-based baseline instead. Pass --detector baseline to silence this note."
+        )
+        return BaselineDetector().load(), note
+    return tagger.load(), None
+
+
+# ------------------------------------------------------------------------------ predicting
+
+
+def _check_task(task: str) -> None:
+    if task in ("st1", "st2"):
+        raise UnsupportedTaskError(
+            f"task {task!r}: genre and framing models are not built yet. spinscope predicts "
+            f"the span and technique tasks: {', '.join(PREDICT_TASKS)}."
+        )
+    if task not in PREDICT_TASKS:
+        raise InputError(f"unknown task {task!r}; use one of: {', '.join(TASKS)}.")
+
+
+def _check_taxonomy(taxonomy: str) -> None:
+    if taxonomy not in TAXONOMIES:
+        raise InputError(f"unknown taxonomy {taxonomy!r}; use one of: {', '.join(TAXONOMIES)}.")
+
+
+def _rename(technique: str, taxonomy: str) -> str | None:
+    """The technique's name in ``taxonomy``, or ``None`` when that taxonomy lacks it."""
+    return technique if taxonomy == "semeval2023" else TO_2020.get(technique)
+
+
+def _spans(
+    detector: Detector, docs: Sequence[Document], taxonomy: str, min_score: float | None
+) -> list[list[Span]]:
+    """The detector's spans of each document, renamed into ``taxonomy``, non-empty only."""
+    out: list[list[Span]] = []
+    for spans in detector.predict(docs):
+        kept = []
+        for span in spans:
+            name = _rename(span.label, taxonomy)
+            if name is None or span.end <= span.start:
+                continue
+            if min_score is not None and span.score < min_score:
+                continue
+            kept.append(Span(span.start, span.end, name, span.score, span.source, span.meta))
+        out.append(kept)
+    return out
+
+
+def rank_techniques(
+    detector: Detector, doc: Document, spans: Sequence[tuple[int, int]], taxonomy: str
+) -> list[list[str]]:
+    """For each span, distinct techniques of ``taxonomy`` from best to worst.
+
+    A detector with ``rank`` (the tagger) ranks them; otherwise its ``classify`` choice comes
+    first and :data:`FREQUENCY_ORDER` gives the rest.
+    """
+    if not spans:
+        return []
+    if isinstance(detector, Ranker):
+        ranked = detector.rank(doc, spans)
+    else:
+        ranked = [
+            [first, *(t for t in FREQUENCY_ORDER if t != first)]
+            for first in detector.classify(doc, spans)
+        ]
+    out = []
+    for names in ranked:
+        mapped = (_rename(name, taxonomy) for name in [*names, *FREQUENCY_ORDER])
+        out.append(list(dict.fromkeys(name for name in mapped if name is not None)))
+    return out
+
+
+def _docs_for(ids: Iterable[str], docs: Sequence[Document], template: str | Path) -> list[Document]:
+    """The documents the template names, in the template's order; error on a missing one."""
+    by_id = {doc.id: doc for doc in docs}
+    wanted = list(dict.fromkeys(ids))
+    missing = [doc_id for doc_id in wanted if doc_id not in by_id]
+    if missing:
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
+        raise InputError(
+            f"template {str(template)!r} names article(s) {shown}, but the articles folder has "
+            f"no article<ID>.txt for them. Pass the articles the template belongs to."
+        )
+    return [by_id[doc_id] for doc_id in wanted]
+
+
+def _si_rows(docs: Sequence[Document], spans: Sequence[Sequence[Span]]) -> list[SiRow]:
+    rows: list[SiRow] = []
+    for doc, doc_spans in zip(docs, spans, strict=True):
+        merged = merge_spans((s.start, s.end) for s in doc_spans)
+        rows.extend((doc.id, start, end) for start, end in merged)
+    return rows
+
+
+def _flc_rows(docs: Sequence[Document], spans: Sequence[Sequence[Span]]) -> list[FlcRow]:
+    rows: list[FlcRow] = []
+    for doc, doc_spans in zip(docs, spans, strict=True):
+        by_technique: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for span in doc_spans:
+            by_technique[span.label].append((span.start, span.end))
+        merged = [
+            (start, end, tech)
+            for tech, ranges in by_technique.items()
+            for start, end in merge_spans(ranges)
+        ]
+        rows.extend((doc.id, tech, start, end) for start, end, tech in sorted(merged))
+    return rows
+
+
+def _tc_rows(
+    docs: Sequence[Document], detector: Detector, template: str | Path, taxonomy: str
+) -> list[FlcRow]:
+    lines = read_tc_template(template, taxonomy="auto")
+    chosen = _docs_for((line[0] for line in lines), docs, template)
+    by_article: dict[str, dict[tuple[int, int], None]] = defaultdict(dict)
+    for art, _, start, end in lines:
+        by_article[art][(start, end)] = None
+    ranking: dict[tuple[str, int, int], list[str]] = {}
+    for doc in chosen:
+        spans = list(by_article[doc.id])
+        for start, end in spans:
+            if end > len(doc.text):
+                raise InputError(
+                    f"template {str(template)!r}: span {start}-{end} of article {doc.id} ends "
+                    f"after the article ({len(doc.text)} characters). The template does not "
+                    "belong to these articles."
+                )
+        for span, ranked in zip(
+            spans, rank_techniques(detector, doc, spans, taxonomy), strict=True
+        ):
+            ranking[(doc.id, *span)] = ranked
+    seen: dict[tuple[str, int, int], int] = defaultdict(int)
+    rows: list[FlcRow] = []
+    for art, _, start, end in lines:
+        key = (art, start, end)
+        ranked = ranking[key]
+        rows.append((art, ranked[seen[key] % len(ranked)], start, end))
+        seen[key] += 1
+    return rows
+
+
+def _st3_rows(
+    docs: Sequence[Document],
+    detector: Detector,
+    template: str | Path,
+    taxonomy: str,
+    min_score: float | None,
+) -> list[St3Row]:
+    lines = read_template(template)
+    chosen = _docs_for((line[0] for line in lines), docs, template)
+    spans = dict(
+        zip((doc.id for doc in chosen), _spans(detector, chosen, taxonomy, min_score), strict=True)
+    )
+    texts = {doc.id: doc.text for doc in chosen}
+    order = {
+        name: i
+        for i, name in enumerate(TECHNIQUES if taxonomy == "semeval2023" else TECHNIQUES_2020)
+    }
+    bounds: dict[str, list[tuple[int, int, str]]] = {}
+    rows: list[St3Row] = []
+    for art, number, paragraph in lines:
+        if art not in bounds:
+            pos, found = 0, []
+            for line in texts[art].split("\n"):
+                found.append((pos, pos + len(line), line))
+                pos += len(line) + 1
+            bounds[art] = found
+        if number > len(bounds[art]):
+            raise InputError(
+                f"template {str(template)!r}: article {art} has {len(bounds[art])} lines, but "
+                f"the template names paragraph {number}. The template does not belong to this "
+                "article."
+            )
+        start, end, line = bounds[art][number - 1]
+        if line != paragraph:
+            raise InputError(
+                f"template {str(template)!r}: paragraph {number} of article {art} reads "
+                f"{paragraph[:40]!r} in the template but {line[:40]!r} in the article. The "
+                "template does not belong to this article (or one of them was re-saved)."
+            )
+        techs = {s.label for s in spans[art] if s.start < end and start < s.end}
+        rows.append((art, number, tuple(sorted(techs, key=order.__getitem__))))
+    return rows
+
+
+def predict_rows(
+    task: str,
+    docs: Sequence[Document],
+    detector: Detector,
+    *,
+    template: str | Path | None = None,
+    taxonomy: str = "semeval2023",
+    min_score: float | None = None,
+) -> list[Any]:
+    """Run ``detector`` on ``docs`` and return the rows of ``task``'s submission file.
+
+    ``tc`` and ``st3`` need a ``template`` (a file or folder read with
+    :func:`~spinscope.formats.read_tc_template` or :func:`~spinscope.formats.read_template`)
+    and predict only the articles it names; ``si`` and ``flc`` predict every document.
+    ``min_score`` drops spans scored below it (for detectors without their own threshold).
+    See the module docstring for each task's rows.
+    """
+    _check_task(task)
+    _check_taxonomy(taxonomy)
+    if task in ("tc", "st3") and template is None:
+        raise InputError(
+            f"task {task!r} needs a template: pass --template FILE (the "
+            f"{'TC template or gold labels' if task == 'tc' else 'subtask-3 template'})."
+        )
+    if task == "tc":
+        assert template is not None
+        return _tc_rows(docs, detector, template, taxonomy)
+    if task == "st3":
+        assert template is not None
+        return _st3_rows(docs, detector, template, taxonomy, min_score)
+    spans = _spans(detector, docs, taxonomy, min_score)
+    return _si_rows(docs, spans) if task == "si" else _flc_rows(docs, spans)
+
+
+def write_rows(task: str, path: str | Path, rows: Sequence[Any], taxonomy: str) -> None:
+    """Write ``rows`` of ``task`` to ``path`` in the official layout (atomically)."""
+    _check_task(task)
+    checked: Literal["semeval2023", "semeval2020"] = (
+        "semeval2020" if taxonomy == "semeval2020" else "semeval2023"
+    )
+    if task == "si":
+        write_si(path, rows)
+    elif task in ("flc", "tc"):
+        write_flc(path, rows, taxonomy=checked)
+    else:
+        write_st3(path, rows, taxonomy=checked)
+
+
+def predict_to_file(
+    task: str,
+    articles: str | Path,
+    out: str | Path,
+    *,
+    template: str | Path | None = None,
+    taxonomy: str = "semeval2023",
+    detector: str | None = None,
+    threshold: float | None = None,
+    notify: Callable[[str], None] | None = None,
+) -> PredictSummary:
+    """Read the articles, predict ``task`` and write its submission file to ``out``.
+
+    ``detector`` is a name of :data:`DETECTORS` or ``None`` (the tagger when installed, else
+    the baseline; ``notify`` receives the note saying so). ``threshold`` is the tagger's
+    decision threshold, or the baseline's minimum span score.
+    """
+    _check_task(task)
+    _check_taxonomy(taxonomy)
+    if template is not None and not Path(template).exists():
+        raise InputError(f"template {str(template)!r} does not exist. Check the path.")
+    docs = read_articles(articles)
+    model, note = load_detector(detector, threshold=threshold)
+    if note and notify is not None:
+        notify(note)
+    min_score = threshold if model.name != "tagger" else None
+    rows = predict_rows(
+        task, docs, model, template=template, taxonomy=taxonomy, min_score=min_score
+    )
+    write_rows(task, out, rows, taxonomy)
+    n_articles = len({row[0] for row in rows}) if task in ("tc", "st3") else len(docs)
+    return PredictSummary(task, Path(out), model.name, n_articles, len(rows))
