@@ -44,6 +44,8 @@ class ArticleProbs:
 
     encoded: Encoded
     probs: npt.NDArray[np.float32]
+    #: mean of the model's window embeddings (``None`` for a model exported without them)
+    embedding: npt.NDArray[np.float32] | None = None
 
 
 class Tagger(BaseDetector):
@@ -124,6 +126,8 @@ class Tagger(BaseDetector):
             w for i, e in enumerate(encoded) for w in windows(len(e), i, self.window, self.stride)
         ]
         parts: list[list[tuple[Window, npt.NDArray[np.float32]]]] = [[] for _ in texts]
+        pooled: list[list[npt.NDArray[np.float32]]] = [[] for _ in texts]
+        outputs = [o.name for o in self._session.get_outputs()]
         for idx, ids, mask in make_batches(
             encoded,
             wins,
@@ -132,12 +136,20 @@ class Tagger(BaseDetector):
             pad_id=pad_id,
             batch_size=self.batch_size,
         ):
-            (probs,) = self._session.run(["probs"], {"input_ids": ids, "attention_mask": mask})
+            result = self._session.run(outputs, {"input_ids": ids, "attention_mask": mask})
+            probs = result[0]
             for row, i in enumerate(idx):
                 w = wins[i]
                 parts[w.doc].append((w, probs[row, 1 : w.end - w.start + 1]))
+                if len(result) > 1:
+                    pooled[w.doc].append(result[1][row])
         return [
-            ArticleProbs(e, stitch(len(e), parts[d], len(OUTPUTS))) for d, e in enumerate(encoded)
+            ArticleProbs(
+                e,
+                stitch(len(e), parts[d], len(OUTPUTS)),
+                np.mean(pooled[d], axis=0).astype(np.float32) if pooled[d] else None,
+            )
+            for d, e in enumerate(encoded)
         ]
 
     def predict(self, docs: Sequence[Document]) -> list[list[Span]]:

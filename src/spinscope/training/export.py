@@ -1,7 +1,9 @@
 """Export a trained tagger to ONNX and quantise it to dynamic int8 (per channel).
 
 The exported graph takes ``input_ids`` and ``attention_mask`` (int64, ``(batch, seq)``) and
-returns ``probs`` (float32, ``(batch, seq, len(OUTPUTS))``): the sigmoid is inside the graph.
+returns ``probs`` (float32, ``(batch, seq, len(OUTPUTS))``; the sigmoid is inside the graph)
+and ``pooled`` (float32, ``(batch, hidden)``: the mean of each window's token vectors, an
+embedding for article-level models).
 Per-channel int8 keeps ≥ 0.98 cosine fidelity for MiniLM; per-tensor is too lossy.
 """
 
@@ -37,7 +39,12 @@ def export_model(
             self.inner = inner
 
         def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-            return torch.sigmoid(self.inner(input_ids, attention_mask))
+            hidden = self.inner.hidden(input_ids, attention_mask)
+            probs = torch.sigmoid(self.inner.head(hidden))
+            # mean of the window's token vectors: a window embedding for article-level models
+            m = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+            return probs, pooled
 
     wrapper = _Probs(model).eval()
     model.eval()
@@ -53,11 +60,12 @@ def export_model(
             (ids, mask),
             str(fp32),
             input_names=["input_ids", "attention_mask"],
-            output_names=["probs"],
+            output_names=["probs", "pooled"],
             dynamic_axes={
                 "input_ids": {0: "batch", 1: "seq"},
                 "attention_mask": {0: "batch", 1: "seq"},
                 "probs": {0: "batch", 1: "seq"},
+                "pooled": {0: "batch"},
             },
             opset_version=17,
             dynamo=False,

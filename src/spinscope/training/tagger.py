@@ -99,13 +99,15 @@ class TokenTaggerModel:
                 self.dropout = torch.nn.Dropout(dropout)
                 self.head = torch.nn.Linear(encoder.config.hidden_size, len(OUTPUTS))
 
-            def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-                hidden = self.encoder(
+            def hidden(self, input_ids: Any, attention_mask: Any) -> Any:
+                return self.encoder(
                     input_ids=input_ids,
                     attention_mask=attention_mask,
                     token_type_ids=torch.zeros_like(input_ids),
                 ).last_hidden_state
-                return self.head(self.dropout(hidden))
+
+            def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+                return self.head(self.dropout(self.hidden(input_ids, attention_mask)))
 
         return _Tagger()
 

@@ -1,0 +1,424 @@
+"""The article report: technique spans with their voice (author or quoted), signals, a summary.
+
+An :class:`Analysis` is what :func:`spinscope.analyze` returns and what every renderer
+(:mod:`spinscope.render`) draws. It serialises to the JSON described by
+``spinscope/resources/analysis.schema.json`` (:data:`ANALYSIS_SCHEMA_VERSION`); field names are
+stable within a schema version. :func:`build_analysis` assembles one from a document and the
+detector's spans; it runs no model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spinscope.document import Document, Span
+from spinscope.explanations import SIGNALS, Explanation, explain
+from spinscope.signals.language import MIN_SENTENCES, MIN_WORDS, LanguageCheck, check_language
+from spinscope.signals.names import NameVariants, find_name_variants
+from spinscope.signals.quotes import Quotation, find_quotations, quotation_covering
+from spinscope.signals.repetition import RepeatedPhrase, repeated_phrases
+from spinscope.taxonomy import CATEGORIES, TECHNIQUES, category_of, technique
+
+__all__ = [
+    "ANALYSIS_SCHEMA_VERSION",
+    "Analysis",
+    "ChargedSentence",
+    "DetectorInfo",
+    "Notice",
+    "Summary",
+    "TechniqueSpan",
+    "build_analysis",
+]
+
+#: Version of the JSON layout of :meth:`Analysis.to_dict`; bumped on any incompatible change.
+ANALYSIS_SCHEMA_VERSION = 1
+
+#: How many sentences the summary lists as the most charged.
+TOP_SENTENCES = 3
+
+_TECHNIQUE_ORDER = {name: i for i, name in enumerate(TECHNIQUES)}
+_CATEGORY_ORDER = {name: i for i, name in enumerate(CATEGORIES)}
+
+
+@dataclass(frozen=True)
+class TechniqueSpan:
+    """One technique found in the article.
+
+    ``quoted`` is true when the span lies inside reported speech (then ``speaker`` is who is
+    said to speak, when found): those words are the speaker's, not the author's. ``scare_quote``
+    is true when the span covers scare quotes. ``score`` is the detector's confidence in
+    ``[0, 1]`` (the tagger's is calibrated: an estimated probability that the span is right).
+    """
+
+    start: int
+    end: int
+    text: str
+    technique: str
+    category: str
+    score: float
+    quoted: bool = False
+    speaker: str | None = None
+    scare_quote: bool = False
+    source: str = ""
+    evidence: str | None = None
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    @property
+    def title(self) -> str:
+        """The technique's name for a reader ("Loaded language")."""
+        return technique(self.technique).title
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "technique": self.technique,
+            "title": self.title,
+            "category": self.category,
+            "score": round(self.score, 4),
+            "quoted": self.quoted,
+            "speaker": self.speaker,
+            "scare_quote": self.scare_quote,
+            "source": self.source,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the reader should know before trusting the report (a warning).
+
+    Codes: ``not_english``, ``too_short``, ``name_variants``, ``detector``.
+    """
+
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True)
+class DetectorInfo:
+    """Which detector produced the spans, with what threshold, and any note about it."""
+
+    name: str
+    threshold: float | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"name": self.name, "threshold": self.threshold, "note": self.note}
+
+
+@dataclass(frozen=True)
+class ChargedSentence:
+    """A sentence and the weight of the techniques in it (the sum of their scores)."""
+
+    start: int
+    end: int
+    text: str
+    charge: float
+    techniques: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "charge": round(self.charge, 4),
+            "techniques": list(self.techniques),
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts and highlights of an article's techniques.
+
+    ``by_technique`` and ``by_category`` count every span, most frequent first (ties in
+    taxonomy order); ``author_spans`` and ``quoted_spans`` split them by voice. A sentence
+    "carries" a technique when a span overlaps it. The most charged sentences weigh only the
+    author's own words (spans outside reported speech).
+    """
+
+    spans: int
+    author_spans: int
+    quoted_spans: int
+    by_technique: Mapping[str, int]
+    by_category: Mapping[str, int]
+    sentences: int
+    sentences_with_technique: int
+    author_sentences_with_technique: int
+    charged_sentences: tuple[ChargedSentence, ...]
+    repeated_phrases: tuple[RepeatedPhrase, ...]
+
+    @property
+    def sentence_share(self) -> float:
+        """The share of sentences carrying at least one technique."""
+        return self.sentences_with_technique / self.sentences if self.sentences else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "spans": self.spans,
+            "author_spans": self.author_spans,
+            "quoted_spans": self.quoted_spans,
+            "by_technique": dict(self.by_technique),
+            "by_category": dict(self.by_category),
+            "sentences": self.sentences,
+            "sentences_with_technique": self.sentences_with_technique,
+            "author_sentences_with_technique": self.author_sentences_with_technique,
+            "sentence_share": round(self.sentence_share, 4),
+            "charged_sentences": [s.to_dict() for s in self.charged_sentences],
+            "repeated_phrases": [p.to_dict() for p in self.repeated_phrases],
+        }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The report on one article; see the module docstring."""
+
+    id: str
+    text: str
+    title: str | None
+    url: str | None
+    metadata: Mapping[str, Any]
+    detector: DetectorInfo
+    spans: tuple[TechniqueSpan, ...]
+    quotations: tuple[Quotation, ...]
+    name_variants: tuple[NameVariants, ...]
+    language: LanguageCheck
+    warnings: tuple[Notice, ...]
+    summary: Summary
+    version: str = field(default="")
+
+    @property
+    def author_spans(self) -> tuple[TechniqueSpan, ...]:
+        """Spans in the author's own voice (outside reported speech)."""
+        return tuple(s for s in self.spans if not s.quoted)
+
+    @property
+    def quoted_spans(self) -> tuple[TechniqueSpan, ...]:
+        """Spans inside reported speech."""
+        return tuple(s for s in self.spans if s.quoted)
+
+    @property
+    def scare_quotes(self) -> tuple[Quotation, ...]:
+        """The quotations that are scare quotes."""
+        return tuple(q for q in self.quotations if q.kind == "scare")
+
+    @property
+    def techniques(self) -> tuple[str, ...]:
+        """The techniques found, in taxonomy order."""
+        return tuple(sorted({s.technique for s in self.spans}, key=_TECHNIQUE_ORDER.__getitem__))
+
+    @property
+    def explanations(self) -> dict[str, Explanation]:
+        """The explanation of each technique found, and of each signal present, by name."""
+        out = {name: explain(name) for name in self.techniques}
+        if any(q.kind == "speech" for q in self.quotations):
+            out["quoted_speech"] = SIGNALS["quoted_speech"]
+        if self.scare_quotes:
+            out["scare_quotes"] = SIGNALS["scare_quotes"]
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict following ``analysis.schema.json``."""
+        return {
+            "schema_version": ANALYSIS_SCHEMA_VERSION,
+            "spinscope_version": self.version,
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "metadata": dict(self.metadata),
+            "detector": self.detector.to_dict(),
+            "language": self.language.to_dict(),
+            "warnings": [w.to_dict() for w in self.warnings],
+            "text": self.text,
+            "spans": [s.to_dict() for s in self.spans],
+            "quotations": [q.to_dict(self.text) for q in self.quotations],
+            "name_variants": [g.to_dict() for g in self.name_variants],
+            "summary": self.summary.to_dict(),
+            "explanations": {k: e.to_dict() for k, e in self.explanations.items()},
+        }
+
+    def to_json(self, **kwargs: Any) -> str:
+        """Serialise to JSON (``ensure_ascii=False`` unless overridden)."""
+        kwargs.setdefault("ensure_ascii", False)
+        return json.dumps(self.to_dict(), **kwargs)
+
+
+# ------------------------------------------------------------------------------- building
+
+
+def _technique_spans(
+    text: str, spans: Sequence[Span], quotations: Sequence[Quotation]
+) -> tuple[TechniqueSpan, ...]:
+    out = []
+    for span in sorted(set(spans)):
+        if span.end <= span.start:
+            continue
+        quote = quotation_covering(quotations, span.start, span.end, "speech")
+        scare = any(
+            q.kind == "scare" and q.start < span.end and span.start < q.end for q in quotations
+        )
+        evidence = span.meta.get("evidence")
+        out.append(
+            TechniqueSpan(
+                start=span.start,
+                end=span.end,
+                text=text[span.start : span.end],
+                technique=span.label,
+                category=str(span.meta.get("category") or category_of(span.label)),
+                score=float(span.score),
+                quoted=quote is not None,
+                speaker=quote.speaker if quote is not None else None,
+                scare_quote=scare,
+                source=span.source,
+                evidence=str(evidence) if evidence is not None else None,
+            )
+        )
+    return tuple(out)
+
+
+def _counts(names: Sequence[str], order: Mapping[str, int]) -> dict[str, int]:
+    counts = Counter(names)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)))))
+
+
+def _summary(text: str, sentences: Sequence[Span], spans: Sequence[TechniqueSpan]) -> Summary:
+    carrying: set[int] = set()
+    author_carrying: set[int] = set()
+    charge: dict[int, float] = Counter()
+    techniques: dict[int, set[str]] = {}
+    # spans and sentences are sorted: walk them together
+    first = 0
+    for span in spans:
+        while first < len(sentences) and sentences[first].end <= span.start:
+            first += 1
+        k = first
+        while k < len(sentences) and sentences[k].start < span.end:
+            if span.start < sentences[k].end:
+                carrying.add(k)
+                if not span.quoted:
+                    author_carrying.add(k)
+                    charge[k] += span.score
+                    techniques.setdefault(k, set()).add(span.technique)
+            k += 1
+    top = sorted(charge, key=lambda k: (-charge[k], k))[:TOP_SENTENCES]
+    charged = tuple(
+        ChargedSentence(
+            sentences[k].start,
+            sentences[k].end,
+            text[sentences[k].start : sentences[k].end],
+            charge[k],
+            tuple(sorted(techniques[k], key=_TECHNIQUE_ORDER.__getitem__)),
+        )
+        for k in top
+        if charge[k] > 0
+    )
+    return Summary(
+        spans=len(spans),
+        author_spans=sum(1 for s in spans if not s.quoted),
+        quoted_spans=sum(1 for s in spans if s.quoted),
+        by_technique=_counts([s.technique for s in spans], _TECHNIQUE_ORDER),
+        by_category=_counts([s.category for s in spans], _CATEGORY_ORDER),
+        sentences=len(sentences),
+        sentences_with_technique=len(carrying),
+        author_sentences_with_technique=len(author_carrying),
+        charged_sentences=charged,
+        repeated_phrases=repeated_phrases(text),
+    )
+
+
+def _notices(
+    language: LanguageCheck,
+    sentences: int,
+    names: Sequence[NameVariants],
+    detector: DetectorInfo,
+) -> tuple[Notice, ...]:
+    out = []
+    if language.english is False:
+        out.append(
+            Notice(
+                "not_english",
+                "This text does not look like English "
+                f"({language.english_ratio:.0%} common English words). The model was trained on "
+                "English news only, so its findings here are unreliable: missing techniques "
+                "prove nothing.",
+            )
+        )
+    if language.words < MIN_WORDS or sentences < MIN_SENTENCES:
+        out.append(
+            Notice(
+                "too_short",
+                f"The text is too short to judge ({language.words} words, {sentences} "
+                f"sentence{'s' if sentences != 1 else ''}). Techniques depend on context; "
+                f"give the whole article (at least {MIN_WORDS} words).",
+            )
+        )
+    out.extend(Notice("name_variants", g.message) for g in names)
+    if detector.note:
+        out.append(Notice("detector", detector.note))
+    return tuple(out)
+
+
+def _headline(text: str) -> str | None:
+    """The first line of ``text`` when it reads as a headline (short, no final full stop)."""
+    line = text.lstrip().split("\n", 1)[0].strip()
+    if 0 < len(line) <= 200 and line[-1] not in ".,;:" and "\n" in text.strip():
+        return line
+    return None
+
+
+def build_analysis(
+    doc: Document,
+    spans: Sequence[Span],
+    detector: DetectorInfo,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+) -> Analysis:
+    """Assemble the :class:`Analysis` of ``doc`` from a detector's ``spans`` (no model runs).
+
+    ``title`` and ``url`` default to the document's metadata; a plain-text article with no
+    title takes its first line when that reads as a headline.
+    """
+    from spinscope import __version__
+
+    text = doc.text
+    meta = dict(doc.metadata)
+    title = title or meta.pop("title", None) or _headline(text)
+    url = url or meta.pop("url", None)
+    meta.pop("title", None)
+    meta.pop("url", None)
+    quotations = find_quotations(text)
+    names = find_name_variants(text)
+    language = check_language(text)
+    sentences = doc.sentences
+    technique_spans = _technique_spans(text, spans, quotations)
+    return Analysis(
+        id=doc.id,
+        text=text,
+        title=str(title) if title else None,
+        url=str(url) if url else None,
+        metadata=meta,
+        detector=detector,
+        spans=technique_spans,
+        quotations=quotations,
+        name_variants=names,
+        language=language,
+        warnings=_notices(language, len(sentences), names, detector),
+        summary=_summary(text, sentences, technique_spans),
+        version=__version__,
+    )

@@ -1,0 +1,176 @@
+"""Analyse articles: :func:`load` an :class:`Analyzer` once, or call :func:`analyze` directly.
+
+The default detector is the trained tagger; when its model is not installed the rule-based
+baseline stands in, and every :class:`~spinscope.analysis.Analysis` says so in its warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from spinscope.analysis import Analysis, DetectorInfo, build_analysis
+from spinscope.detectors.base import Detector
+from spinscope.document import Document
+from spinscope.errors import InputError, SpinscopeError
+
+__all__ = ["FALLBACK_NOTE", "Analyzer", "SourceResult", "analyze", "analyze_sources", "load"]
+
+
+#: Shown in every report made by the baseline because the tagger's model is missing.
+FALLBACK_NOTE = (
+    "spinscope's trained model is not installed, so these findings come from the rule-based "
+    "baseline, which finds far fewer techniques and is less reliable. Reinstall spinscope to "
+    "get the model, or choose the baseline explicitly to hide this note."
+)
+
+
+class Analyzer:
+    """Holds a loaded detector and turns articles into :class:`Analysis` reports.
+
+    Args:
+        detector: ``"tagger"``, ``"baseline"``, ``None`` (the tagger when its model is
+            installed, else the baseline with a note), or a detector object.
+        threshold: the tagger's decision threshold; for the baseline, the minimum span score.
+    """
+
+    def __init__(
+        self, detector: str | Detector | None = None, *, threshold: float | None = None
+    ) -> None:
+        self.detector = detector
+        self.threshold = threshold
+        self._model: Detector | None = None
+        self._note: str | None = None
+
+    def load(self) -> Analyzer:
+        """Load the detector (once); raise :class:`~spinscope.errors.ModelError` if broken."""
+        if self._model is not None:
+            return self
+        if self.detector is None or isinstance(self.detector, str):
+            from spinscope.predict import load_detector
+
+            self._model, note = load_detector(self.detector, threshold=self.threshold)
+            if note:
+                self._note = FALLBACK_NOTE
+        else:
+            self._model = self.detector
+        return self
+
+    @property
+    def info(self) -> DetectorInfo:
+        """Which detector runs, with what threshold, and the note about a fallback."""
+        model = self.load()._model
+        assert model is not None
+        return DetectorInfo(model.name, self.threshold, self._note)
+
+    def _min_score(self) -> float | None:
+        model = self.load()._model
+        assert model is not None
+        # the tagger applies its threshold itself; other detectors are filtered on score
+        return self.threshold if model.name != "tagger" else None
+
+    def analyze(
+        self,
+        article: str | Document,
+        *,
+        title: str | None = None,
+        url: str | None = None,
+    ) -> Analysis:
+        """Analyse one article (text or :class:`~spinscope.document.Document`)."""
+        return self.analyze_many([article], titles=[title], urls=[url])[0]
+
+    def analyze_many(
+        self,
+        articles: Sequence[str | Document],
+        *,
+        titles: Sequence[str | None] | None = None,
+        urls: Sequence[str | None] | None = None,
+    ) -> list[Analysis]:
+        """Analyse several articles with one detector call."""
+        docs = [_as_document(a, i) for i, a in enumerate(articles)]
+        model = self.load()._model
+        assert model is not None
+        predicted = model.predict(docs)
+        floor = self._min_score()
+        info = self.info
+        out = []
+        for i, (doc, spans) in enumerate(zip(docs, predicted, strict=True)):
+            kept = [s for s in spans if floor is None or s.score >= floor]
+            out.append(
+                build_analysis(
+                    doc,
+                    kept,
+                    info,
+                    title=titles[i] if titles else None,
+                    url=urls[i] if urls else None,
+                )
+            )
+        return out
+
+    def __repr__(self) -> str:
+        return f"Analyzer(detector={self.detector!r}, threshold={self.threshold!r})"
+
+
+def _as_document(article: str | Document, index: int = 0) -> Document:
+    if isinstance(article, Document):
+        doc = article
+    elif isinstance(article, str):
+        doc = Document("article" if index == 0 else f"article{index + 1}", article)
+    else:
+        raise InputError(
+            f"analyze() takes article text (str) or a Document, got {type(article).__name__}"
+        )
+    if not doc.text.strip():
+        raise InputError(
+            f"article {doc.id!r} is empty or whitespace only: there is nothing to analyse. "
+            "Pass the article's text."
+        )
+    return doc
+
+
+def load(detector: str | Detector | None = None, *, threshold: float | None = None) -> Analyzer:
+    """A loaded :class:`Analyzer`, to reuse across calls (the model loads once)."""
+    return Analyzer(detector, threshold=threshold).load()
+
+
+@lru_cache(maxsize=1)
+def _default() -> Analyzer:
+    return load()
+
+
+def analyze(
+    article: str | Document, *, title: str | None = None, url: str | None = None
+) -> Analysis:
+    """Analyse one article with the default detector (loaded on first call, then cached)."""
+    return _default().analyze(article, title=title, url=url)
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """What became of one input: its analysis, or the error that stopped it."""
+
+    source: str
+    analysis: Analysis | None = None
+    error: SpinscopeError | None = None
+
+
+def analyze_sources(
+    sources: Iterable[str],
+    analyzer: Analyzer,
+    **read_options: Any,
+) -> Iterator[SourceResult]:
+    """Read and analyse each source (a path, a URL or ``-``); one failure does not stop the rest.
+
+    ``read_options`` go to :func:`spinscope.ingest.read_source` (``allow_private``,
+    ``timeout``, ``max_bytes``).
+    """
+    from spinscope.ingest import read_source
+
+    for source in sources:
+        try:
+            doc = read_source(source, **read_options)
+            yield SourceResult(source, analyzer.analyze(doc))
+        except SpinscopeError as err:
+            yield SourceResult(source, error=err)

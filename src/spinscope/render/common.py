@@ -1,0 +1,88 @@
+"""What every rendering shares: category colours, span numbers, and the text cut at span edges."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from spinscope.analysis import Analysis, TechniqueSpan
+from spinscope.segment import paragraphs
+from spinscope.taxonomy import CATEGORIES
+
+__all__ = [
+    "CATEGORY_COLOURS",
+    "CATEGORY_TERMINAL",
+    "Segment",
+    "confidence",
+    "paragraph_locator",
+    "segments",
+]
+
+#: A colour per category (the Okabe-Ito palette, readable with colour-blindness).
+CATEGORY_COLOURS: dict[str, str] = {
+    "Attack on Reputation": "#D55E00",
+    "Justification": "#0072B2",
+    "Simplification": "#009E73",
+    "Distraction": "#CC79A7",
+    "Call": "#E69F00",
+    "Manipulative Wording": "#8C6BB1",
+}
+
+#: The terminal style of each category (background and text, readable in light and dark).
+CATEGORY_TERMINAL: dict[str, str] = {
+    "Attack on Reputation": "black on #F4A582",
+    "Justification": "black on #92C5DE",
+    "Simplification": "black on #A6DBA0",
+    "Distraction": "black on #F1B6DA",
+    "Call": "black on #FEE08B",
+    "Manipulative Wording": "black on #C2A5CF",
+}
+
+assert set(CATEGORY_COLOURS) == set(CATEGORIES) == set(CATEGORY_TERMINAL)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch ``[start, end)`` of the text covered by the same spans (their indices)."""
+
+    start: int
+    end: int
+    spans: tuple[int, ...]
+
+
+def segments(text: str, spans: Sequence[TechniqueSpan]) -> list[Segment]:
+    """Cut ``text`` at every span edge; each piece lists the spans covering it.
+
+    Overlapping spans give pieces covered by several spans; the pieces tile the whole text.
+    """
+    edges = {0, len(text)}
+    for span in spans:
+        edges.add(span.start)
+        edges.add(span.end)
+    points = sorted(edges)
+    starts: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
+    for i, span in enumerate(spans):
+        starts.setdefault(span.start, []).append(i)
+        ends.setdefault(span.end, []).append(i)
+    active: set[int] = set()
+    out = []
+    for a, b in zip(points, points[1:], strict=False):
+        for i in ends.get(a, ()):
+            active.discard(i)
+        active.update(starts.get(a, ()))
+        if b > a:
+            out.append(Segment(a, b, tuple(sorted(active))))
+    return out
+
+
+def paragraph_locator(analysis: Analysis) -> Callable[[int], int]:
+    """A function giving the 1-based paragraph (non-empty line) holding a character offset."""
+    starts = [p.start for p in paragraphs(analysis.text)]
+    return lambda offset: max(1, bisect_right(starts, offset))
+
+
+def confidence(span: TechniqueSpan) -> str:
+    """The span's score as a percentage for a reader ("72%")."""
+    return f"{span.score:.0%}"

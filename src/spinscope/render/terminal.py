@@ -1,0 +1,323 @@
+"""The article report in a terminal: Rich colours per category, or plain text when piped.
+
+The article is shown with each technique span highlighted in its category's colour and
+followed by its number (``[3]``); in plain text, where there is no colour, a span reads
+``[the words][3]``. Below it: spans in the author's own words, spans inside quotations (kept
+apart: they are the speaker's words), scare quotes, the summary, and what each technique found
+means.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.text import Text
+
+from spinscope.analysis import Analysis, TechniqueSpan
+from spinscope.explanations import CATEGORY_EXPLANATIONS, Explanation
+from spinscope.render.common import (
+    CATEGORY_TERMINAL,
+    confidence,
+    paragraph_locator,
+    segments,
+)
+from spinscope.taxonomy import CATEGORIES
+
+__all__ = ["render_terminal", "report_renderable", "terminal_report"]
+
+_HOW_TO_READ = (
+    "A highlight marks words that read as a persuasion technique. It is a prompt to look "
+    "closer, not a verdict: the percentage is the detector's confidence that the mark is right."
+)
+_BAR = 30
+
+
+def _title(analysis: Analysis) -> Text:
+    head = Text("spinscope report", style="bold")
+    if analysis.title:
+        head.append(" · ")
+        head.append(analysis.title, style="bold")
+    return head
+
+
+def _facts(analysis: Analysis) -> Text:
+    meta = analysis.metadata
+    parts = []
+    if analysis.url:
+        parts.append(f"url: {analysis.url}")
+    elif meta.get("source"):
+        parts.append(f"source: {meta['source']}")
+    for key in ("author", "date", "sitename"):
+        if meta.get(key):
+            parts.append(f"{key}: {meta[key]}")
+    s = analysis.summary
+    parts.append(f"{len(analysis.text):,} characters, {s.sentences} sentences")
+    detector = analysis.detector
+    shown = detector.name + (
+        f" (threshold {detector.threshold:g})" if detector.threshold is not None else ""
+    )
+    parts.append(f"detector: {shown}")
+    return Text(" · ".join(parts), style="dim")
+
+
+def _warnings(analysis: Analysis) -> RenderableType | None:
+    if not analysis.warnings:
+        return None
+    lines = [Text("Warnings", style="bold yellow")]
+    for w in analysis.warnings:
+        lines.append(Text.assemble(("  ! ", "bold yellow"), w.message))
+    return Group(*lines)
+
+
+def _legend() -> Text:
+    out = Text("Legend: ", style="bold")
+    for category in CATEGORIES:
+        out.append(f" {category} ", style=CATEGORY_TERMINAL[category])
+        out.append(" ")
+    out.append("  italic = inside a quotation", style="italic")
+    return out
+
+
+def _tag(number: int, quoted: bool) -> str:
+    return f"[{number}{'q' if quoted else ''}]"
+
+
+def _article(analysis: Analysis, plain: bool) -> Text:
+    spans = analysis.spans
+    out = Text()
+    ends: dict[int, list[int]] = {}
+    opening: dict[int, int] = {}
+    for i, span in enumerate(spans):
+        ends.setdefault(span.end, []).append(i)
+        opening[span.start] = opening.get(span.start, 0) + 1
+    for seg in segments(analysis.text, spans):
+        if plain and seg.start in opening:
+            out.append("[" * opening[seg.start])
+        piece = analysis.text[seg.start : seg.end]
+        if seg.spans:
+            # the shortest covering span decides the colour: it is the one on top
+            top = min(seg.spans, key=lambda i: (len(spans[i]), i))
+            style = CATEGORY_TERMINAL[spans[top].category]
+            if len(seg.spans) > 1:
+                style += " underline"
+            if spans[top].quoted:
+                style += " italic"
+            out.append(piece, style=style)
+        else:
+            out.append(piece)
+        # inner spans close first
+        for i in sorted(ends.get(seg.end, []), key=lambda i: -spans[i].start):
+            tag = _tag(i + 1, spans[i].quoted)
+            out.append("]" + tag if plain else tag, style="" if plain else "dim")
+    while out.plain.startswith("\n"):
+        out = out[1:]
+    out.rstrip()
+    return out
+
+
+def _span_line(number: int, span: TechniqueSpan, para: int) -> Text:
+    line = Text(f"  {_tag(number, span.quoted)} ")
+    line.append(f" {span.title} ", style=CATEGORY_TERMINAL[span.category])
+    line.append(f"  {span.category} · {confidence(span)} · ¶{para}", style="dim")
+    line.append("\n      ")
+    line.append(_clip(span.text, 160), style="italic" if span.quoted else "")
+    if span.quoted:
+        line.append(f"  (said by: {span.speaker or 'unattributed'})", style="dim")
+    if span.scare_quote:
+        line.append("  (scare quotes)", style="dim")
+    return line
+
+
+def _clip(text: str, n: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= n else flat[: n - 1].rstrip() + "…"
+
+
+def _span_lists(analysis: Analysis) -> list[RenderableType]:
+    where = paragraph_locator(analysis)
+    numbered = list(enumerate(analysis.spans, start=1))
+    author = [(n, s) for n, s in numbered if not s.quoted]
+    quoted = [(n, s) for n, s in numbered if s.quoted]
+    out: list[RenderableType] = []
+    out.append(Text(f"In the author's own words ({len(author)})", style="bold"))
+    if author:
+        out.extend(_span_line(n, s, where(s.start)) for n, s in author)
+    else:
+        out.append(Text("  none found", style="dim"))
+    if quoted:
+        out.append(Text(""))
+        out.append(
+            Text.assemble(
+                (f"Inside quotations ({len(quoted)})", "bold"),
+                (" — the words of the person or document quoted, reported by the article", "dim"),
+            )
+        )
+        out.extend(_span_line(n, s, where(s.start)) for n, s in quoted)
+    scare = analysis.scare_quotes
+    if scare:
+        out.append(Text(""))
+        out.append(
+            Text.assemble(
+                (f"Scare quotes ({len(scare)})", "bold"),
+                (" — quotation marks the author puts around a word to doubt or mock it", "dim"),
+            )
+        )
+        for q in scare:
+            out.append(
+                Text(f"  {analysis.text[q.start : q.end]}  (¶{where(q.start)})", style="")
+            )
+    speech = [q for q in analysis.quotations if q.kind == "speech"]
+    if speech:
+        out.append(Text(""))
+        out.append(Text(f"Quotations ({len(speech)})", style="bold"))
+        for q in speech:
+            who = q.speaker or "unattributed"
+            out.append(
+                Text.assemble(
+                    f"  {_clip(analysis.text[q.start : q.end], 100)}",
+                    (f"  — {who} (¶{where(q.start)})", "dim"),
+                )
+            )
+    return out
+
+
+def _bar(count: int, most: int, plain: bool) -> str:
+    n = max(1, round(_BAR * count / most)) if most else 0
+    return ("#" if plain else "█") * n
+
+
+def _summary(analysis: Analysis, plain: bool) -> list[RenderableType]:
+    s = analysis.summary
+    out: list[RenderableType] = [Text("Summary", style="bold")]
+    out.append(
+        Text(
+            f"  {s.spans} technique span{'s' if s.spans != 1 else ''}: {s.author_spans} in the "
+            f"author's own words, {s.quoted_spans} inside quotations."
+        )
+    )
+    out.append(
+        Text(
+            f"  {s.sentences_with_technique} of {s.sentences} sentences "
+            f"({s.sentence_share:.0%}) carry at least one technique "
+            f"({s.author_sentences_with_technique} in the author's own words)."
+        )
+    )
+    if s.by_category:
+        out.append(Text("\n  By category", style="bold"))
+        most = max(s.by_category.values())
+        width = max(len(c) for c in s.by_category)
+        for category, count in s.by_category.items():
+            line = Text(f"  {category:<{width}}  ")
+            line.append(_bar(count, most, plain), style=CATEGORY_TERMINAL[category].split()[-1])
+            line.append(f" {count}")
+            out.append(line)
+    if s.by_technique:
+        out.append(Text("\n  By technique", style="bold"))
+        titles = {sp.technique: sp for sp in analysis.spans}
+        most = max(s.by_technique.values())
+        width = max(len(titles[t].title) for t in s.by_technique)
+        for name, count in s.by_technique.items():
+            span = titles[name]
+            line = Text(f"  {span.title:<{width}}  ")
+            line.append(_bar(count, most, plain), style=CATEGORY_TERMINAL[span.category].split()[-1])
+            line.append(f" {count}")
+            out.append(line)
+    if s.charged_sentences:
+        out.append(Text("\n  Most charged sentences (author's own words)", style="bold"))
+        for sent in s.charged_sentences:
+            titles_ = ", ".join(
+                next(sp.title for sp in analysis.spans if sp.technique == t)
+                for t in sent.techniques
+            )
+            out.append(Text(f"  • {_clip(sent.text, 220)}"))
+            out.append(Text(f"    {titles_}", style="dim"))
+    if s.repeated_phrases:
+        out.append(Text("\n  Phrases repeated in the article", style="bold"))
+        out.append(
+            Text(
+                "  " + ", ".join(f"“{p.phrase}” ×{p.count}" for p in s.repeated_phrases),
+            )
+        )
+    return out
+
+
+def _explanation(e: Explanation, style: str) -> RenderableType:
+    head = Text()
+    head.append(f" {e.title} ", style=style)
+    category = e.category if e.category in CATEGORIES else "signal"
+    head.append(f"  {category}", style="dim")
+    body = Text()
+    for label, value in (
+        ("What it is", e.what),
+        ("Why it persuades", e.why),
+        ("Example", e.example),
+        ("Ask yourself", e.ask),
+    ):
+        body.append(f"{label}: ", style="bold")
+        body.append(value + "\n")
+    body.rstrip()
+    return Group(head, Padding(body, (0, 0, 0, 2)))
+
+
+def _explanations(analysis: Analysis) -> list[RenderableType]:
+    found = analysis.explanations
+    if not found:
+        return []
+    out: list[RenderableType] = [Text("What these mean", style="bold")]
+    shown_categories: set[str] = set()
+    for e in found.values():
+        if e.category in CATEGORY_EXPLANATIONS and e.category not in shown_categories:
+            shown_categories.add(e.category)
+            out.append(
+                Text.assemble(
+                    (f"{e.category}: ", "bold"), (CATEGORY_EXPLANATIONS[e.category].what, "dim")
+                )
+            )
+        style = CATEGORY_TERMINAL.get(e.category, "reverse")
+        out.append(Padding(_explanation(e, style), (0, 0, 1, 2)))
+    return out
+
+
+def report_renderable(analysis: Analysis, *, plain: bool = False) -> RenderableType:
+    """The whole report as one Rich renderable (``plain``: brackets mark the spans)."""
+    parts: list[RenderableType] = [_title(analysis), _facts(analysis), Text("")]
+    warnings = _warnings(analysis)
+    if warnings is not None:
+        parts += [warnings, Text("")]
+    parts += [Text(_HOW_TO_READ, style="dim")]
+    if not plain:
+        parts.append(_legend())
+    parts += [Rule(style="dim"), _article(analysis, plain), Rule(style="dim")]
+    parts += _span_lists(analysis)
+    parts += [Text("")]
+    parts += _summary(analysis, plain)
+    explanations = _explanations(analysis)
+    if explanations:
+        parts += [Text(""), *explanations]
+    return Group(*parts)
+
+
+def render_terminal(analysis: Analysis, console: Console | None = None) -> None:
+    """Print the report; plain text (spans in brackets) when ``console`` has no colour."""
+    console = console or Console(highlight=False)
+    plain = console.no_color or console.color_system is None
+    console.print(report_renderable(analysis, plain=plain), highlight=False, markup=False)
+
+
+def terminal_report(analysis: Analysis, *, width: int = 100, colour: bool = False) -> str:
+    """The report as a string: plain text, or with ANSI colour codes when ``colour``."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=colour,
+        color_system="truecolor" if colour else None,
+        highlight=False,
+        no_color=not colour,
+    )
+    render_terminal(analysis, console)
+    return buffer.getvalue()
