@@ -10,7 +10,7 @@ detector's spans; it runs no model.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -299,7 +299,7 @@ def _counts(names: Sequence[str], order: Mapping[str, int]) -> dict[str, int]:
 def _summary(text: str, sentences: Sequence[Span], spans: Sequence[TechniqueSpan]) -> Summary:
     carrying: set[int] = set()
     author_carrying: set[int] = set()
-    charge: dict[int, float] = Counter()
+    charge: dict[int, float] = defaultdict(float)
     techniques: dict[int, set[str]] = {}
     # spans and sentences are sorted: walk them together
     first = 0

@@ -34,6 +34,7 @@ class Analyzer:
         detector: ``"tagger"``, ``"baseline"``, ``None`` (the tagger when its model is
             installed, else the baseline with a note), or a detector object.
         threshold: the tagger's decision threshold; for the baseline, the minimum span score.
+
     """
 
     def __init__(
@@ -63,7 +64,11 @@ class Analyzer:
         """Which detector runs, with what threshold, and the note about a fallback."""
         model = self.load()._model
         assert model is not None
-        return DetectorInfo(model.name, self.threshold, self._note)
+        threshold = self.threshold
+        if threshold is None:  # a detector object passed in may carry its own
+            own = getattr(model, "threshold", None)
+            threshold = float(own) if isinstance(own, int | float) else None
+        return DetectorInfo(model.name, threshold, self._note)
 
     def _min_score(self) -> float | None:
         model = self.load()._model

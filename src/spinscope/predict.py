@@ -209,11 +209,22 @@ def _rename(technique: str, taxonomy: str) -> str | None:
 
 
 def _spans(
-    detector: Detector, docs: Sequence[Document], taxonomy: str, min_score: float | None
+    detector: Detector,
+    docs: Sequence[Document],
+    taxonomy: str,
+    min_score: float | None,
+    *,
+    for_si: bool = False,
 ) -> list[list[Span]]:
-    """The detector's spans of each document, renamed into ``taxonomy``, non-empty only."""
+    """The detector's spans of each document, renamed into ``taxonomy``, non-empty only.
+
+    With ``for_si``, a detector that has a span-identification operating point
+    (``predict_si``, the tagger) is asked for it.
+    """
     out: list[list[Span]] = []
-    for spans in detector.predict(docs):
+    predict_si = getattr(detector, "predict_si", None) if for_si else None
+    found = predict_si(docs) if predict_si is not None else detector.predict(docs)
+    for spans in found:
         kept = []
         for span in spans:
             name = _rename(span.label, taxonomy)
@@ -395,8 +406,9 @@ def predict_rows(
     if task == "st3":
         assert template is not None
         return _st3_rows(docs, detector, template, taxonomy, min_score)
-    spans = _spans(detector, docs, taxonomy, min_score)
-    return _si_rows(docs, spans) if task == "si" else _flc_rows(docs, spans)
+    if task == "si":
+        return _si_rows(docs, _spans(detector, docs, taxonomy, min_score, for_si=True))
+    return _flc_rows(docs, _spans(detector, docs, taxonomy, min_score))
 
 
 def write_rows(task: str, path: str | Path, rows: Sequence[Any], taxonomy: str) -> None:

@@ -46,3 +46,12 @@ def test_make_batches_wraps_windows_in_special_tokens_and_masks_padding() -> Non
     assert ids[0].tolist() == [1, 20, 21, 2, 0, 0, 0]
     assert ids[1].tolist() == [1, 10, 11, 12, 13, 14, 2]
     assert mask[0].tolist() == [1, 1, 1, 1, 0, 0, 0]
+
+
+def test_make_batches_per_document_never_mixes_documents() -> None:
+    enc = [Encoded(np.arange(n), np.zeros((n, 2), dtype=np.int64)) for n in (3, 5, 4)]
+    wins = [Window(0, 0, 3), Window(1, 0, 5), Window(2, 0, 4), Window(1, 0, 2)]
+    batches = list(
+        make_batches(enc, wins, cls_id=1, sep_id=2, pad_id=0, batch_size=8, per_document=True)
+    )
+    assert [sorted(wins[i].doc for i in idx) for idx, _, _ in batches] == [[0], [1, 1], [2]]

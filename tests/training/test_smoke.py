@@ -74,6 +74,7 @@ def test_training_logs_loss_and_exports_a_working_onnx_model(
         window=16,
         stride=8,
         metadata={"decode": DecodeConfig(high=0.0).to_dict()},
+        keep_fp32=True,
     ).parent
     assert (folder / "model.onnx").stat().st_size < (folder / "model.fp32.onnx").stat().st_size
     tagger = Tagger(folder)

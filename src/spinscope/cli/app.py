@@ -18,10 +18,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 
 from spinscope import __version__
-from spinscope.errors import MissingDependencyError, SpinscopeError
+from spinscope.errors import InputError, MissingDependencyError, SpinscopeError
 
 __all__ = ["app"]
 
@@ -265,3 +267,186 @@ def train(
             base_model=base_model,
         )
     _stderr().print(f"trained model written to {out}" if result is None else str(result))
+
+
+class ReportFormat(StrEnum):
+    """The renderings of ``spinscope analyze``."""
+
+    terminal = "terminal"
+    json = "json"
+    jsonl = "jsonl"
+    html = "html"
+    markdown = "markdown"
+
+
+def _report_paths(folder: Path, ids: list[str], suffix: str) -> list[Path]:
+    """One file per report in ``folder``, named after the article ids, never twice the same."""
+    seen: dict[str, int] = {}
+    out = []
+    for doc_id in ids:
+        stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in doc_id) or "article"
+        seen[stem] = seen.get(stem, 0) + 1
+        name = stem if seen[stem] == 1 else f"{stem}-{seen[stem]}"
+        out.append(folder / f"{name}{suffix}")
+    return out
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"cannot write {str(path)!r} ({err.strerror or err}).") from None
+
+
+@app.command()
+def analyze(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Articles: text or HTML files, http(s) URLs, or - for standard input.",
+            show_default=False,
+            metavar="[PATH | URL | -]...",
+        ),
+    ] = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="How to show the report.")
+    ] = ReportFormat.terminal,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--out",
+            help="Write here instead of standard output. With several inputs and --format "
+            "html: a folder, one page per article.",
+        ),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Tagger decision threshold (higher: fewer, surer spans); for the baseline, "
+            "the minimum span score.",
+        ),
+    ] = None,
+    detector: Annotated[
+        DetectorChoice | None,
+        typer.Option(
+            help="The detector. Default: the tagger if its model is installed, else baseline.",
+            show_default=False,
+        ),
+    ] = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Allow URLs on loopback and private addresses (a local server).",
+        ),
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds allowed to fetch each URL.")
+    ] = 15.0,
+) -> None:
+    """Show how an article persuades: techniques highlighted and explained, with a summary.
+
+    Each input is analysed on its own; one that fails is reported on stderr without stopping
+    the others, and the command then exits non-zero.
+    """
+    from spinscope.analyzer import Analyzer, analyze_sources
+    from spinscope.render import render_text
+
+    sources = list(inputs or [])
+    with _reported():
+        if not sources:
+            raise InputError(
+                "give at least one article: a file path, an http(s) URL, or - for standard "
+                "input (spinscope analyze article.txt)."
+            )
+        if fmt is ReportFormat.html and len(sources) > 1 and out is None:
+            raise InputError(
+                "several inputs with --format html need -o FOLDER (one page per article)."
+            )
+        analyzer = Analyzer(detector.value if detector else None, threshold=threshold).load()
+    results = list(analyze_sources(sources, analyzer, allow_private=allow_private, timeout=timeout))
+    failures = [r for r in results if r.error is not None]
+    for r in failures:
+        # most messages name their input already; say which input the others are about
+        named = r.source in str(r.error)
+        _stderr().print(f"error: {'' if named else r.source + ': '}{r.error}")
+    done = [r.analysis for r in results if r.analysis is not None]
+    if analyzer.info.note and done:
+        _stderr().print(f"note: {analyzer.info.note}")
+    with _reported():
+        if done and fmt is ReportFormat.html and (len(sources) > 1 or (out and out.is_dir())):
+            assert out is not None
+            from spinscope.render.html import render_html
+
+            for analysis, path in zip(
+                done, _report_paths(out, [a.id for a in done], ".html"), strict=True
+            ):
+                _write_text(path, render_html(analysis))
+                _stderr().print(f"wrote {path}")
+        elif done and out is not None:
+            _write_text(out, render_text(fmt.value, done))
+            _stderr().print(f"wrote {out}")
+        elif done and fmt is ReportFormat.terminal:
+            from spinscope.render.terminal import render_terminal
+
+            console = Console(highlight=False)
+            for i, analysis in enumerate(done):
+                if i:
+                    console.rule(style="bold")
+                render_terminal(analysis, console)
+        elif done:
+            typer.echo(render_text(fmt.value, done), nl=False)
+    if failures:
+        raise typer.Exit(max(r.error.exit_code for r in failures if r.error is not None))
+
+
+@app.command()
+def techniques(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of text.")
+    ] = False,
+) -> None:
+    """Explain the 23 persuasion techniques spinscope looks for, by category."""
+    from spinscope.explanations import CATEGORY_EXPLANATIONS, SIGNALS, all_explanations
+
+    found = all_explanations()
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "categories": [c.to_dict() for c in CATEGORY_EXPLANATIONS.values()],
+                    "techniques": [e.to_dict() for e in found],
+                    "signals": [s.to_dict() for s in SIGNALS.values()],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    console = Console(highlight=False)
+    for category, about in CATEGORY_EXPLANATIONS.items():
+        console.rule(category, style="bold", align="left")
+        console.print(about.what, style="dim", markup=False)
+        console.print()
+        for e in found:
+            if e.category == category:
+                _print_explanation(console, e.title, e.technique, e)
+    console.rule("Signals (not techniques)", style="bold", align="left")
+    for s in SIGNALS.values():
+        _print_explanation(console, s.title, s.technique, s)
+
+
+def _print_explanation(console: Console, title: str, name: str, e: Any) -> None:
+    console.print(f"[bold]{escape(title)}[/bold] [dim]({escape(name)})[/dim]")
+    for label, value in (
+        ("What it is", e.what),
+        ("Why it persuades", e.why),
+        ("Example", e.example),
+        ("Ask yourself", e.ask),
+    ):
+        console.print(Padding(f"[bold]{label}:[/bold] {escape(value)}", (0, 0, 0, 2)))
+    console.print()

@@ -1,6 +1,6 @@
-"""The main text of an HTML page, with its title, author and date, extracted by trafilatura.
+r"""The main text of an HTML page, with its title, author and date, extracted by trafilatura.
 
-Offsets of the report count in the extracted text (paragraphs joined by ``\\n``), which the
+Offsets of the report count in the extracted text (paragraphs joined by ``\n``), which the
 report carries; boilerplate (menus, comments, tables) is left out. Needs ``trafilatura`` and
 ``lxml_html_clean`` (runtime dependencies of spinscope).
 """
@@ -20,7 +20,9 @@ __all__ = ["declared_charset", "extract_html", "looks_like_html", "read_html_fil
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE
 )
-_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_START = re.compile(
+    r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 _METADATA = ("title", "author", "date", "sitename", "description", "url")
 

@@ -1,7 +1,7 @@
-"""Turn bytes into article text: UTF-8 first, then the declared or detected encoding.
+r"""Turn bytes into article text: UTF-8 first, then the declared or detected encoding.
 
 The text analysed is the decoded text with a leading byte-order mark removed and line breaks
-normalised to ``\\n`` (a report's offsets count in that text, which it carries). Bytes that hold
+normalised to ``\n`` (a report's offsets count in that text, which it carries). Bytes that hold
 NUL characters, or that decode to mostly control characters, are refused as binary.
 """
 
@@ -21,7 +21,7 @@ _MAX_CONTROL_SHARE = 0.01
 
 
 def normalise(text: str) -> str:
-    """Drop a leading BOM and turn ``\\r\\n`` and lone ``\\r`` into ``\\n``."""
+    r"""Drop a leading BOM and turn ``\r\n`` and lone ``\r`` into ``\n``."""
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 

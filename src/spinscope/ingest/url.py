@@ -148,6 +148,7 @@ def _one_request(
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    resp: http.client.HTTPResponse | None = None
     try:
         conn.request(
             "GET",
@@ -193,7 +194,7 @@ def _one_request(
         return status, None, ctype, b"".join(chunks)
     except InputError:
         raise
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise InputError(f"{url}: timed out.") from None
     except ssl.SSLError as err:
         raise InputError(f"{url}: TLS error ({err.reason or err}).") from None
@@ -201,6 +202,9 @@ def _one_request(
         detail = getattr(err, "strerror", None) or str(err) or type(err).__name__
         raise InputError(f"{url}: cannot fetch the page ({detail}).") from None
     finally:
+        # the response holds its own file on the socket: close it too, or the socket leaks
+        if resp is not None:
+            resp.close()
         conn.close()
 
 
@@ -215,7 +219,7 @@ def fetch(
     deadline = time.monotonic() + timeout
     current = url
     for _ in range(MAX_REDIRECTS + 1):
-        status, location, ctype, body = _one_request(
+        _, location, ctype, body = _one_request(
             current, deadline=deadline, max_bytes=max_bytes, allow_private=allow_private
         )
         if location is None:

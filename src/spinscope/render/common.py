@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from spinscope.analysis import Analysis, TechniqueSpan
 from spinscope.segment import paragraphs
@@ -51,12 +52,12 @@ class Segment:
     spans: tuple[int, ...]
 
 
-def segments(text: str, spans: Sequence[TechniqueSpan]) -> list[Segment]:
-    """Cut ``text`` at every span edge; each piece lists the spans covering it.
+def segments(text: str, spans: Sequence[TechniqueSpan], cuts: Iterable[int] = ()) -> list[Segment]:
+    """Cut ``text`` at every span edge (and at ``cuts``); each piece lists the spans covering it.
 
     Overlapping spans give pieces covered by several spans; the pieces tile the whole text.
     """
-    edges = {0, len(text)}
+    edges = {0, len(text), *(c for c in cuts if 0 <= c <= len(text))}
     for span in spans:
         edges.add(span.start)
         edges.add(span.end)
@@ -68,7 +69,7 @@ def segments(text: str, spans: Sequence[TechniqueSpan]) -> list[Segment]:
         ends.setdefault(span.end, []).append(i)
     active: set[int] = set()
     out = []
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in pairwise(points):
         for i in ends.get(a, ()):
             active.discard(i)
         active.update(starts.get(a, ()))

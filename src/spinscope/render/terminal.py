@@ -10,7 +10,6 @@ means.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -67,9 +66,9 @@ def _facts(analysis: Analysis) -> Text:
 def _warnings(analysis: Analysis) -> RenderableType | None:
     if not analysis.warnings:
         return None
-    lines = [Text("Warnings", style="bold yellow")]
+    lines: list[RenderableType] = [Text("Warnings", style="bold yellow")]
     for w in analysis.warnings:
-        lines.append(Text.assemble(("  ! ", "bold yellow"), w.message))
+        lines.append(_indent(Text.assemble(("! ", "bold yellow"), w.message), 2))
     return Group(*lines)
 
 
@@ -78,7 +77,7 @@ def _legend() -> Text:
     for category in CATEGORIES:
         out.append(f" {category} ", style=CATEGORY_TERMINAL[category])
         out.append(" ")
-    out.append("  italic = inside a quotation", style="italic")
+    out.append("  italic = quoted speech (the speaker's words, not the author's)", style="italic")
     return out
 
 
@@ -94,7 +93,9 @@ def _article(analysis: Analysis, plain: bool) -> Text:
     for i, span in enumerate(spans):
         ends.setdefault(span.end, []).append(i)
         opening[span.start] = opening.get(span.start, 0) + 1
-    for seg in segments(analysis.text, spans):
+    speech = [(q.start, q.end) for q in analysis.quotations if q.kind == "speech"]
+    for seg in segments(analysis.text, spans, [e for q in speech for e in q]):
+        inside = any(a <= seg.start < b for a, b in speech)
         if plain and seg.start in opening:
             out.append("[" * opening[seg.start])
         piece = analysis.text[seg.start : seg.end]
@@ -104,11 +105,11 @@ def _article(analysis: Analysis, plain: bool) -> Text:
             style = CATEGORY_TERMINAL[spans[top].category]
             if len(seg.spans) > 1:
                 style += " underline"
-            if spans[top].quoted:
+            if spans[top].quoted or inside:
                 style += " italic"
             out.append(piece, style=style)
         else:
-            out.append(piece)
+            out.append(piece, style="italic" if inside else "")
         # inner spans close first
         for i in sorted(ends.get(seg.end, []), key=lambda i: -spans[i].start):
             tag = _tag(i + 1, spans[i].quoted)
@@ -119,17 +120,20 @@ def _article(analysis: Analysis, plain: bool) -> Text:
     return out
 
 
-def _span_line(number: int, span: TechniqueSpan, para: int) -> Text:
-    line = Text(f"  {_tag(number, span.quoted)} ")
-    line.append(f" {span.title} ", style=CATEGORY_TERMINAL[span.category])
-    line.append(f"  {span.category} · {confidence(span)} · ¶{para}", style="dim")
-    line.append("\n      ")
-    line.append(_clip(span.text, 160), style="italic" if span.quoted else "")
+def _indent(renderable: RenderableType, left: int) -> Padding:
+    return Padding(renderable, (0, 0, 0, left), expand=False)
+
+
+def _span_line(number: int, span: TechniqueSpan, para: int) -> RenderableType:
+    head = Text(f"{_tag(number, span.quoted)} ")
+    head.append(f" {span.title} ", style=CATEGORY_TERMINAL[span.category])
+    head.append(f"  {span.category} · {confidence(span)} · ¶{para}", style="dim")
+    body = Text(_clip(span.text, 160), style="italic" if span.quoted else "")
     if span.quoted:
-        line.append(f"  (said by: {span.speaker or 'unattributed'})", style="dim")
+        body.append(f"  (said by: {span.speaker or 'unattributed'})", style="dim")
     if span.scare_quote:
-        line.append("  (scare quotes)", style="dim")
-    return line
+        body.append("  (scare quotes)", style="dim")
+    return _indent(Group(head, _indent(body, 4)), 2)
 
 
 def _clip(text: str, n: int) -> str:
@@ -167,9 +171,7 @@ def _span_lists(analysis: Analysis) -> list[RenderableType]:
             )
         )
         for q in scare:
-            out.append(
-                Text(f"  {analysis.text[q.start : q.end]}  (¶{where(q.start)})", style="")
-            )
+            out.append(_indent(Text(f"{analysis.text[q.start : q.end]}  (¶{where(q.start)})"), 2))
     speech = [q for q in analysis.quotations if q.kind == "speech"]
     if speech:
         out.append(Text(""))
@@ -177,9 +179,13 @@ def _span_lists(analysis: Analysis) -> list[RenderableType]:
         for q in speech:
             who = q.speaker or "unattributed"
             out.append(
-                Text.assemble(
-                    f"  {_clip(analysis.text[q.start : q.end], 100)}",
-                    (f"  — {who} (¶{where(q.start)})", "dim"),
+                _indent(
+                    Text.assemble(
+                        (f"{who}: ", "bold"),
+                        _clip(analysis.text[q.start : q.end], 160),
+                        (f"  (¶{where(q.start)})", "dim"),
+                    ),
+                    2,
                 )
             )
     return out
@@ -194,16 +200,15 @@ def _summary(analysis: Analysis, plain: bool) -> list[RenderableType]:
     s = analysis.summary
     out: list[RenderableType] = [Text("Summary", style="bold")]
     out.append(
-        Text(
-            f"  {s.spans} technique span{'s' if s.spans != 1 else ''}: {s.author_spans} in the "
-            f"author's own words, {s.quoted_spans} inside quotations."
-        )
-    )
-    out.append(
-        Text(
-            f"  {s.sentences_with_technique} of {s.sentences} sentences "
-            f"({s.sentence_share:.0%}) carry at least one technique "
-            f"({s.author_sentences_with_technique} in the author's own words)."
+        _indent(
+            Text(
+                f"{s.spans} technique span{'s' if s.spans != 1 else ''}: {s.author_spans} in "
+                f"the author's own words, {s.quoted_spans} inside quotations. "
+                f"{s.sentences_with_technique} of {s.sentences} sentences "
+                f"({s.sentence_share:.0%}) carry at least one technique "
+                f"({s.author_sentences_with_technique} in the author's own words)."
+            ),
+            2,
         )
     )
     if s.by_category:
@@ -223,7 +228,9 @@ def _summary(analysis: Analysis, plain: bool) -> list[RenderableType]:
         for name, count in s.by_technique.items():
             span = titles[name]
             line = Text(f"  {span.title:<{width}}  ")
-            line.append(_bar(count, most, plain), style=CATEGORY_TERMINAL[span.category].split()[-1])
+            line.append(
+                _bar(count, most, plain), style=CATEGORY_TERMINAL[span.category].split()[-1]
+            )
             line.append(f" {count}")
             out.append(line)
     if s.charged_sentences:
@@ -233,15 +240,12 @@ def _summary(analysis: Analysis, plain: bool) -> list[RenderableType]:
                 next(sp.title for sp in analysis.spans if sp.technique == t)
                 for t in sent.techniques
             )
-            out.append(Text(f"  • {_clip(sent.text, 220)}"))
-            out.append(Text(f"    {titles_}", style="dim"))
+            out.append(_indent(Text(f"• {_clip(sent.text, 220)}"), 2))
+            out.append(_indent(Text(titles_, style="dim"), 4))
     if s.repeated_phrases:
         out.append(Text("\n  Phrases repeated in the article", style="bold"))
-        out.append(
-            Text(
-                "  " + ", ".join(f"“{p.phrase}” ×{p.count}" for p in s.repeated_phrases),
-            )
-        )
+        phrases = ", ".join(f"“{p.phrase}” ×{p.count}" for p in s.repeated_phrases)
+        out.append(_indent(Text(phrases), 2))
     return out
 
 
@@ -260,7 +264,7 @@ def _explanation(e: Explanation, style: str) -> RenderableType:
         body.append(f"{label}: ", style="bold")
         body.append(value + "\n")
     body.rstrip()
-    return Group(head, Padding(body, (0, 0, 0, 2)))
+    return Group(head, _indent(body, 2))
 
 
 def _explanations(analysis: Analysis) -> list[RenderableType]:
@@ -270,6 +274,9 @@ def _explanations(analysis: Analysis) -> list[RenderableType]:
     out: list[RenderableType] = [Text("What these mean", style="bold")]
     shown_categories: set[str] = set()
     for e in found.values():
+        if e.category not in CATEGORY_EXPLANATIONS and "signals" not in shown_categories:
+            shown_categories.add("signals")
+            out.append(Text("Signals (not techniques)", style="bold"))
         if e.category in CATEGORY_EXPLANATIONS and e.category not in shown_categories:
             shown_categories.add(e.category)
             out.append(
@@ -278,7 +285,7 @@ def _explanations(analysis: Analysis) -> list[RenderableType]:
                 )
             )
         style = CATEGORY_TERMINAL.get(e.category, "reverse")
-        out.append(Padding(_explanation(e, style), (0, 0, 1, 2)))
+        out.append(Padding(_explanation(e, style), (0, 0, 1, 2), expand=False))
     return out
 
 
@@ -305,7 +312,14 @@ def render_terminal(analysis: Analysis, console: Console | None = None) -> None:
     """Print the report; plain text (spans in brackets) when ``console`` has no colour."""
     console = console or Console(highlight=False)
     plain = console.no_color or console.color_system is None
-    console.print(report_renderable(analysis, plain=plain), highlight=False, markup=False)
+    report = report_renderable(analysis, plain=plain)
+    if not plain:
+        console.print(report, highlight=False, markup=False)
+        return
+    with console.capture() as captured:
+        console.print(report, highlight=False, markup=False)
+    # Rich pads wrapped lines to the full width; plain text should not carry those spaces.
+    console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 def terminal_report(analysis: Analysis, *, width: int = 100, colour: bool = False) -> str:

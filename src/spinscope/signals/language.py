@@ -27,8 +27,7 @@ __all__ = [
 ENGLISH_MARKERS: frozenset[str] = frozenset(
     """the and of to is that with which for from have has had been are it its not by at
     would their they this these those or were be he she his her who what when there than
-    but into about after over more said such should could our we you them"""
-    .split()
+    but into about after over more said such should could our we you them""".split()
 )
 
 #: Below this share of marker words the text is judged not English.

@@ -61,9 +61,7 @@ def levenshtein(a: str, b: str, limit: int | None = None) -> int:
     for i, ca in enumerate(a, start=1):
         current = [i]
         for j, cb in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            )
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
         if limit is not None and min(current) > limit:
             return limit + 1
         previous = current
@@ -95,9 +93,7 @@ class NameVariants:
     @property
     def message(self) -> str:
         """A sentence for the reader."""
-        shown = " and ".join(
-            f"“{v.form}” ({len(v.occurrences)}×)" for v in self.variants
-        )
+        shown = " and ".join(f"“{v.form}” ({len(v.occurrences)}×)" for v in self.variants)
         n = len(self.variants)
         return (
             f"{shown} may be one name spelled {_COUNT_WORDS.get(n, str(n))} ways: check "

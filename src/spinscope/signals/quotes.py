@@ -64,11 +64,20 @@ _EXTRA_VERBS = (
     "believed",
 )
 
-# Who speaks: a determiner phrase ("the statement", "the Kremlin's press service"), a name
-# ("Vladimir Putin", "Mr. Smith"), or a pronoun.
+# Who speaks: a determiner phrase ("the statement", "the Kremlin's press service", "the
+# statement of the fishermen's union"), a name ("Vladimir Putin", "Mr. Smith"), or a pronoun.
 _NAME_WORD = r"[A-Z][\w’'.\-]*"
+# a word of a determiner phrase: not a preposition or conjunction that would start a new clause
+_PHRASE_WORD = (
+    r"(?!(?i:of|on|in|at|to|for|after|before|with|and|but|or|as|that|which|who|when|while|from|"
+    r"by|during|since|on|last|yesterday|today|tonight|earlier|later)\b)[\w’'\-]+"
+)
+_DET_PHRASE = (
+    rf"(?i:the|a|an|his|her|their|its|this|that)\s+(?:{_PHRASE_WORD}\s+){{0,3}}{_PHRASE_WORD}"
+    rf"(?:\s+of\s+(?:the\s+)?(?:{_PHRASE_WORD}\s+){{0,2}}{_PHRASE_WORD})?"
+)
 _SPEAKER = (
-    r"(?:(?i:the|a|an|his|her|their|its|this|that)\s+(?:[\w’'\-]+\s+){0,3}[\w’'\-]+"
+    rf"(?:{_DET_PHRASE}"
     rf"|{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|van|von|al|bin|der|la|le)){{0,4}}"
     r"|(?i:he|she|they|it|we|I|you))"
 )
@@ -139,6 +148,9 @@ class Quotation:
         }
 
 
+# Lowercase words that a title may hold ("War and Peace", "Lord of the Rings").
+_TITLE_SMALL_WORDS = frozenset("a an and at de for in la of on or the to von".split())
+
 _OPEN_CLOSE = {"“": "”", "„": "“”", "«": "»", '"': '"'}
 _SINGLE = re.compile(r"(?<![\w'’])(?:‘[^‘’\n]{1,60}?’|'[^'\n]{1,60}?')(?![\w'’])")
 
@@ -194,7 +206,9 @@ def _short_kind(inner: str) -> str | None:
         return None
     if inner.rstrip()[-1:] in ".,!?;:…":
         return None  # a fragment of speech ("No," he said) or a full sentence
-    if all(w[:1].isupper() or not w[:1].isalpha() for w in words):
+    if words[0][:1].isupper() and all(
+        w[:1].isupper() or not w[:1].isalpha() or w in _TITLE_SMALL_WORDS for w in words
+    ):
         return "title"
     return "scare"
 

@@ -2,9 +2,10 @@
 
 A phrase is two to five words inside one sentence-like stretch (it does not cross sentence
 punctuation, quote marks or brackets), starting and ending with a content word (not a function
-word), and occurring at least twice, matched case-insensitively. Phrases made only of
-capitalised words (names: "Alexander Lukashenko") are left out: repeating a name is how news is
-written. A phrase found inside a longer repeated phrase with the same count is left out too.
+word), and occurring at least twice, matched case-insensitively. Phrases whose words are all
+capitalised wherever they occur (names: "Alexander Lukashenko") are left out: repeating a name
+is how news is written. A phrase inside a longer repeated phrase with the same count is left
+out too.
 """
 
 from __future__ import annotations
@@ -75,8 +76,8 @@ def repeated_phrases(text: str, limit: int = 10) -> tuple[RepeatedPhrase, ...]:
         for phrase, starts in where.items():
             if len(starts) < 2:
                 continue
-            if all(words[k][3] for k in range(starts[0], starts[0] + size)):
-                continue  # a name
+            if all(all(words[k][3] for k in range(i, i + size)) for i in starts):
+                continue  # a name: capitalised wherever it occurs
             if any(
                 len(other) > size and len(at) == len(starts) and _inside(phrase, other)
                 for other, at in found.items()

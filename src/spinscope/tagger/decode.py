@@ -9,9 +9,11 @@ fragments. Here, per output column:
    text are merged (METHODS.md: 10–40 characters helped the SemEval systems).
 3. **Word snapping and trimming**: a span is widened to whole words and trimmed of surrounding
    whitespace and ``.,:;`` (the SemEval v2 gold trimming).
-4. **Scoring**: a span's raw score is the mean probability of its tokens; a Platt mapping fitted
-   on the development articles turns it into the estimated probability that the span overlaps a
-   gold span of the same technique (see :class:`Calibration`).
+4. **Scoring**: a span's raw score is the mean probability of its tokens; a Platt mapping per
+   technique, fitted on the development articles (and pulled towards the pooled mapping where a
+   technique has few spans), turns it into an estimate of the share of the span that a gold span
+   of the same technique covers, i.e. its expected precision (see :class:`Calibration`). A
+   threshold on this score keeps the spans expected to be at least that precise.
 5. **Repetition** is an article-level property: a model span of any technique whose normalised
    text already occurred earlier in the article also becomes a Repetition span, and a model
    Repetition span whose text occurs only once is dropped.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -57,18 +59,31 @@ class Calibration:
         return 1.0 / (1.0 + math.exp(-z))
 
     @classmethod
-    def fit(cls, raw: Sequence[float], target: Sequence[float], iters: int = 200) -> Calibration:
-        """Fit ``a, b`` by Newton's method on the (soft) targets in [0, 1]."""
+    def fit(
+        cls,
+        raw: Sequence[float],
+        target: Sequence[float],
+        iters: int = 200,
+        prior: Calibration | None = None,
+        strength: float = 0.0,
+    ) -> Calibration:
+        """Fit ``a, b`` by Newton's method on the (soft) targets in [0, 1].
+
+        With a ``prior``, an L2 penalty of ``strength`` pulls ``a, b`` towards it, so that a
+        technique with few spans keeps close to the pooled calibration.
+        """
         r = np.clip(np.asarray(raw, dtype=np.float64), 1e-6, 1 - 1e-6)
         x = np.log(r / (1 - r))
         y = np.asarray(target, dtype=np.float64)
-        a, b = 1.0, 0.0
+        a0, b0 = (prior.a, prior.b) if prior is not None else (1.0, 0.0)
+        a, b = a0, b0
         for _ in range(iters):
             p = 1 / (1 + np.exp(-(a * x + b)))
             w = p * (1 - p) + 1e-9
             g = np.array([np.sum((p - y) * x), np.sum(p - y)])
+            g += strength * np.array([a - a0, b - b0])
             h = np.array([[np.sum(w * x * x), np.sum(w * x)], [np.sum(w * x), np.sum(w)]])
-            h += np.eye(2) * 1e-6
+            h += np.eye(2) * (1e-6 + strength)
             step = np.linalg.solve(h, g)
             a, b = a - step[0], b - step[1]
             if np.abs(step).max() < 1e-8:
@@ -88,7 +103,16 @@ class DecodeConfig:
     high_by_technique: dict[str, float] = field(default_factory=dict)
     repetition_rule: bool = True
     calibration: Calibration = field(default_factory=Calibration)
+    #: per-technique calibrations (fitted where the dev articles have enough spans)
+    calibration_by_technique: dict[str, Calibration] = field(default_factory=dict)
     threshold: float = 0.0
+    #: ``high`` for span identification (SI: any technique), where recall matters more
+    si_high: float | None = None
+
+    def for_si(self) -> DecodeConfig:
+        """The settings for span identification: ``si_high`` for every technique, no cut-off."""
+        high = self.high if self.si_high is None else self.si_high
+        return replace(self, high=high, high_by_technique={}, threshold=0.0)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready settings."""
@@ -99,7 +123,12 @@ class DecodeConfig:
         """Inverse of :meth:`to_dict`."""
         data = dict(data)
         cal = Calibration(**data.pop("calibration", {}))
-        return cls(calibration=cal, **data)
+        by = {k: Calibration(**v) for k, v in data.pop("calibration_by_technique", {}).items()}
+        return cls(calibration=cal, calibration_by_technique=by, **data)
+
+    def calibrate(self, technique: str, raw: float) -> float:
+        """The calibrated score of a span of ``technique`` with raw score ``raw``."""
+        return self.calibration_by_technique.get(technique, self.calibration)(raw)
 
 
 def runs(p: npt.NDArray[np.float32], high: float, low: float) -> list[tuple[int, int]]:
@@ -219,7 +248,7 @@ def decode(
         for s, e, psum, n in _merge(raw, text, cfg.max_gap):
             if e - s < cfg.min_chars:
                 continue
-            score = cfg.calibration(psum / n)
+            score = cfg.calibrate(name, psum / n)
             found.append(Span(s, e, name, round(score, 4), source, {"category": category_of(name)}))
     if cfg.repetition_rule:
         kept = [

@@ -27,8 +27,12 @@ def export_model(
     stride: int,
     metadata: dict[str, Any],
     quantize: bool = True,
+    keep_fp32: bool = False,
 ) -> Path:
-    """Write ``model.onnx`` (int8 unless ``quantize`` is false), tokenizer and config."""
+    """Write ``model.onnx`` (int8 unless ``quantize`` is false), tokenizer and config.
+
+    With ``keep_fp32`` the unquantised graph stays beside it as ``model.fp32.onnx``.
+    """
     import torch
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -77,6 +81,8 @@ def export_model(
         quantize_dynamic(str(fp32), str(target), per_channel=True, weight_type=QuantType.QInt8)
     else:
         shutil.copyfile(fp32, target)
+    if not keep_fp32:
+        fp32.unlink()
     shutil.copyfile(tokenizer_json, out_dir / "tokenizer.json")
     config = {"window": window, "stride": stride, **metadata}
     (out_dir / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")

