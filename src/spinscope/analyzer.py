@@ -74,7 +74,7 @@ class Analyzer:
         model = self.load()._model
         assert model is not None
         # the tagger applies its threshold itself; other detectors are filtered on score
-        return self.threshold if model.name != "tagger" else None
+        return self.threshold if model.name not in ("tagger", "hybrid") else None
 
     def analyze(
         self,

@@ -62,7 +62,7 @@ PREDICT_TASKS: tuple[str, ...] = ("si", "flc", "tc", "st3")
 #: The technique names predictions can be written in.
 TAXONOMIES: tuple[str, ...] = ("semeval2023", "semeval2020")
 #: The detectors :func:`load_detector` builds.
-DETECTORS: tuple[str, ...] = ("tagger", "baseline")
+DETECTORS: tuple[str, ...] = ("hybrid", "tagger", "baseline")
 
 #: The 2023 techniques from most to least frequent in the SemEval-2023 English training spans
 #: (then the four that never occur there, in taxonomy order). A detector without ``rank`` gets
@@ -161,13 +161,15 @@ def load_detector(
 ) -> tuple[Detector, str | None]:
     """Build and load a detector; return it and a note to show the user, if any.
 
-    ``name`` is ``"tagger"``, ``"baseline"`` or ``None``: the tagger when its model is
-    installed, else the baseline, with a note saying so. A tagger whose model cannot be loaded
-    (missing when asked for by name, or broken) raises :class:`~spinscope.errors.ModelError`.
-    ``threshold`` goes to the tagger; :func:`predict_to_file` filters the baseline's spans on it
-    instead.
+    ``name`` is ``"hybrid"`` (the tagger plus the baseline's rules, the default),
+    ``"tagger"`` (the trained model alone), ``"baseline"`` (rules alone) or ``None``: the
+    hybrid when the model is installed, else the baseline, with a note saying so. A model that
+    cannot be loaded (missing when asked for by name, or broken) raises
+    :class:`~spinscope.errors.ModelError`. ``threshold`` goes to the tagger and the hybrid;
+    :func:`predict_to_file` filters the baseline's spans on it instead.
     """
     from spinscope.detectors.baseline import BaselineDetector
+    from spinscope.detectors.hybrid import HybridDetector
     from spinscope.tagger.model import Tagger
 
     if name not in (None, *DETECTORS):
@@ -182,7 +184,9 @@ def load_detector(
             "rule-based baseline instead. Pass --detector baseline to silence this note."
         )
         return BaselineDetector().load(), note
-    return tagger.load(), None
+    if name == "tagger":
+        return tagger.load(), None
+    return HybridDetector(tagger, threshold=threshold).load(), None
 
 
 # ------------------------------------------------------------------------------ predicting

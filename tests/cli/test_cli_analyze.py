@@ -50,14 +50,12 @@ def test_terminal_report_is_plain_when_piped(invoke, article: Path) -> None:
     assert "Summary" in out and "Ask yourself:" in out
 
 
-def test_default_detector_is_the_tagger_or_a_noted_fallback(invoke, article: Path) -> None:
+def test_default_detector_is_the_shipped_hybrid(invoke, article: Path) -> None:
     result = invoke("analyze", article, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    if data["detector"]["name"] == "baseline":
-        assert "note:" in result.stderr and "baseline" in result.stderr
-    else:
-        assert data["detector"]["name"] == "tagger"
+    assert data["detector"]["name"] == "hybrid"
+    assert "note:" not in result.stderr
 
 
 def test_json(invoke, article: Path) -> None:

@@ -55,8 +55,9 @@ class TaxonomyChoice(StrEnum):
 
 
 class DetectorChoice(StrEnum):
-    """The detectors."""
+    """The detectors: the tagger plus rules (default), the tagger alone, the rules alone."""
 
+    hybrid = "hybrid"
     tagger = "tagger"
     baseline = "baseline"
 
@@ -118,13 +119,17 @@ def predict(
     detector: Annotated[
         DetectorChoice | None,
         typer.Option(
-            help="The detector. Default: the tagger if its model is installed, else baseline.",
+            help="hybrid: the trained tagger plus the baseline's rules; tagger: the model alone; "
+            "baseline: rules alone. Default: hybrid if the model is installed, else baseline.",
             show_default=False,
         ),
     ] = None,
     threshold: Annotated[
         float | None,
-        typer.Option(help="Tagger decision threshold; for the baseline, the minimum span score."),
+        typer.Option(
+            help="Minimum span score (the estimated share of the span that is right, 0-1); "
+            "default: the one tuned on the development articles."
+        ),
     ] = None,
 ) -> None:
     """Write the official submission file of a task, predicted from a folder of articles."""
@@ -326,14 +331,15 @@ def analyze(
         typer.Option(
             min=0.0,
             max=1.0,
-            help="Tagger decision threshold (higher: fewer, surer spans); for the baseline, "
-            "the minimum span score.",
+            help="Minimum span score (the estimated share of the span that is right, 0-1; "
+            "higher: fewer, surer spans); default: the one tuned on the development articles.",
         ),
     ] = None,
     detector: Annotated[
         DetectorChoice | None,
         typer.Option(
-            help="The detector. Default: the tagger if its model is installed, else baseline.",
+            help="hybrid: the trained tagger plus the baseline's rules; tagger: the model alone; "
+            "baseline: rules alone. Default: hybrid if the model is installed, else baseline.",
             show_default=False,
         ),
     ] = None,
