@@ -15,8 +15,9 @@ from spinscope.taxonomy import (
 )
 
 # the official list, scorers/techniques_subtask3.txt of the SemEval-2023 Task 3 bundle
-OFFICIAL_2023 = """Appeal_to_Authority Appeal_to_Popularity Appeal_to_Values Appeal_to_Fear-Prejudice
-Flag_Waving Causal_Oversimplification False_Dilemma-No_Choice Consequential_Oversimplification
+OFFICIAL_2023 = """Appeal_to_Authority Appeal_to_Popularity Appeal_to_Values
+Appeal_to_Fear-Prejudice Flag_Waving Causal_Oversimplification False_Dilemma-No_Choice
+Consequential_Oversimplification
 Straw_Man Red_Herring Whataboutism Slogans Appeal_to_Time Conversation_Killer Loaded_Language
 Repetition Exaggeration-Minimisation Obfuscation-Vagueness-Confusion Name_Calling-Labeling Doubt
 Guilt_by_Association Appeal_to_Hypocrisy Questioning_the_Reputation""".split()
