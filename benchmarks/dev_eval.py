@@ -4,8 +4,9 @@ Usage::
 
     python benchmarks/dev_eval.py [--data DIR] [--detector tagger baseline] [--model DIR ...]
 
-For each detector (``tagger`` = the shipped model, ``baseline`` = the rule-based detector, or
-each ``--model`` folder holding model.onnx/tokenizer.json/config.json) it prints:
+For each detector (``hybrid`` = the shipped default, ``tagger`` = the shipped model alone,
+``baseline`` = the rules alone, and each ``--model`` folder holding
+model.onnx/tokenizer.json/config.json, alone and with the rules) it prints:
 
 * SI P/R/F1 on the PTC dev texts against the PTC dev SI gold (SemEval-2020 Task 11);
 * FLC P/R/F1 on the SemEval-2023 texts of the same 75 articles against their span gold;
@@ -28,10 +29,10 @@ from typing import Any
 
 from spinscope.corpora import load_ptc, load_semeval2023, ptc_dev_ids
 from spinscope.corpora.datapath import data_root
-from spinscope.detectors.baseline import BaselineDetector
+from spinscope.detectors.hybrid import HybridDetector
 from spinscope.document import Document
 from spinscope.formats import write_flc
-from spinscope.predict import predict_rows
+from spinscope.predict import load_detector, predict_rows
 from spinscope.scoring import score_flc, score_si, score_st3, score_tc
 from spinscope.segment import paragraphs
 from spinscope.tagger.model import Tagger
@@ -81,7 +82,7 @@ def main() -> None:
     """Print the dev figures of each detector."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", default=None)
-    parser.add_argument("--detector", nargs="*", default=["tagger", "baseline"])
+    parser.add_argument("--detector", nargs="*", default=["hybrid", "tagger", "baseline"])
     parser.add_argument("--model", nargs="*", default=[])
     parser.add_argument("--per-technique", action="store_true")
     parser.add_argument("--json", default=None, help="also write the figures to this file")
@@ -89,9 +90,10 @@ def main() -> None:
     data = data_root(args.data)
     detectors: dict[str, Any] = {}
     for name in args.detector:
-        detectors[name] = Tagger() if name == "tagger" else BaselineDetector()
+        detectors[name] = load_detector(name)[0]
     for folder in args.model:
         detectors[folder] = Tagger(folder)
+        detectors[folder + "+rules"] = HybridDetector(Tagger(folder))
     results = {}
     print(f"{'detector':<28} {'SI F1':>6} {'FLC P':>6} {'FLC R':>6} {'FLC F1':>6} "
           f"{'st3 mi':>6} {'st3 ma':>6} {'TC F1':>6} {'secs':>5}")

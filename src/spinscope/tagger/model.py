@@ -49,7 +49,13 @@ class ArticleProbs:
 
 
 class Tagger(BaseDetector):
-    """Tags technique spans with the ONNX model; settings are stored, the model loads lazily."""
+    """Tags technique spans with the ONNX model; settings are stored, the model loads lazily.
+
+    ``batch_size`` is the number of windows per model call. The default, 1, is as fast as
+    larger batches on 2 cores (no padding) and keeps the int8 model closest to fp32: dynamic
+    quantisation scales activations per call, so a window's outputs then never depend on its
+    batch-mates (dev FLC F1 0.233 at 1 vs 0.229 at 8, fp32 0.236).
+    """
 
     name = "tagger"
 
@@ -58,7 +64,7 @@ class Tagger(BaseDetector):
         path: str | os.PathLike[str] | None = None,
         *,
         threshold: float | None = None,
-        batch_size: int = 32,
+        batch_size: int = 1,
         threads: int | None = None,
     ) -> None:
         self.path = Path(path) if path is not None else default_model_dir()
