@@ -82,3 +82,15 @@ def test_decoded_spans_lie_inside_text_and_are_trimmed(text: str, seed: int) -> 
         assert not text[s.start].isspace() and not text[s.end - 1].isspace()
         assert s.label in OUTPUTS[1:]
         assert 0.0 <= s.score <= 1.0
+
+
+def test_a_lower_user_threshold_also_lowers_the_span_proposal_threshold() -> None:
+    tuned = DecodeConfig(high=0.7, threshold=0.14, si_high=0.5)
+    assert tuned.with_threshold(0.05).high == 0.5
+    assert tuned.with_threshold(0.3).high == 0.7
+    text = "a shameful decision"
+    offsets = _word_offsets(text)
+    probs = np.zeros((3, len(OUTPUTS)), dtype=np.float32)
+    probs[1, column("Loaded_Language")] = 0.6  # below high=0.7, above si_high=0.5
+    assert not decode(text, offsets, probs, tuned.with_threshold(0.14))
+    assert decode(text, offsets, probs, tuned.with_threshold(0.05))

@@ -109,6 +109,18 @@ class DecodeConfig:
     #: ``high`` for span identification (SI: any technique), where recall matters more
     si_high: float | None = None
 
+    def with_threshold(self, threshold: float) -> DecodeConfig:
+        """The settings for a user's cut-off on calibrated scores.
+
+        Below the tuned cut-off, spans are also proposed at the span-identification threshold
+        ``si_high`` (when lower than ``high``), so that a lower cut-off shows more, less
+        certain spans instead of only re-admitting the few that ``high`` let through.
+        """
+        high = self.high
+        if threshold < self.threshold and self.si_high is not None:
+            high = min(high, self.si_high)
+        return replace(self, threshold=threshold, high=high)
+
     def for_si(self) -> DecodeConfig:
         """The settings for span identification: ``si_high`` for every technique, no cut-off."""
         high = self.high if self.si_high is None else self.si_high

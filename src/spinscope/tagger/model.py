@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -73,6 +74,8 @@ class Tagger(BaseDetector):
         self.threads = threads
         self._session: Any = None
         self._tokenizer: Any = None
+        # the latest articles' outputs: the article models read them after span detection
+        self._recent: OrderedDict[str, ArticleProbs] = OrderedDict()
         self.config: dict[str, Any] = {}
         self.decode_config = DecodeConfig()
 
@@ -91,7 +94,7 @@ class Tagger(BaseDetector):
             self.config = json.loads(files["config.json"].read_text(encoding="utf-8"))
             self.decode_config = DecodeConfig.from_dict(self.config.get("decode", {}))
             if self.threshold is not None:
-                self.decode_config.threshold = self.threshold
+                self.decode_config = self.decode_config.with_threshold(self.threshold)
             tokenizer = Tokenizer.from_file(str(files["tokenizer.json"]))
             tokenizer.no_truncation()
             tokenizer.no_padding()
@@ -121,8 +124,28 @@ class Tagger(BaseDetector):
         """Word pieces between window starts."""
         return int(self.config.get("stride", 160))
 
+    #: how many articles' outputs :meth:`article_probs` keeps for a second call on the same text
+    recent_size = 32
+
     def article_probs(self, texts: Sequence[str]) -> list[ArticleProbs]:
-        """Per-article word pieces and probabilities, batching windows across all ``texts``."""
+        """Per-article word pieces and probabilities, batching windows across all ``texts``.
+
+        The outputs of the last :attr:`recent_size` texts are kept, so the article models
+        (:mod:`spinscope.article`) can read them after span detection without running the
+        model again.
+        """
+        found = {t: self._recent[t] for t in texts if t in self._recent}
+        todo = [t for t in dict.fromkeys(texts) if t not in found]
+        if todo:
+            for text, probs in zip(todo, self._article_probs(todo), strict=True):
+                found[text] = probs
+                self._recent[text] = probs
+                self._recent.move_to_end(text)
+            while len(self._recent) > self.recent_size:
+                self._recent.popitem(last=False)
+        return [found[t] for t in texts]
+
+    def _article_probs(self, texts: Sequence[str]) -> list[ArticleProbs]:
         self.load()
         tok = self._tokenizer
         cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
