@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -167,13 +168,22 @@ def test_long_article(baseline_analyzer, harbour_text: str) -> None:
     VALIDATOR.validate(json.loads(a.to_json()))
 
 
-def test_default_analyze_uses_tagger_or_says_it_fell_back(harbour_text: str) -> None:
+def test_default_analyze_uses_the_shipped_hybrid(harbour_text: str) -> None:
     a = spinscope.analyze(harbour_text)
-    assert a.detector.name in ("tagger", "baseline")
-    if a.detector.name == "baseline":
-        assert a.detector.note == FALLBACK_NOTE
-        assert "detector" in [w.code for w in a.warnings]
+    assert a.detector.name == "hybrid"
+    assert a.detector.note is None
+    assert "detector" not in [w.code for w in a.warnings]
     assert spinscope.load("baseline").analyze(harbour_text).detector.note is None
+
+
+def test_missing_model_falls_back_to_the_baseline_with_a_note(
+    harbour_text: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("spinscope.tagger.model.default_model_dir", lambda: tmp_path)
+    a = spinscope.load().analyze(harbour_text)
+    assert a.detector.name == "baseline"
+    assert a.detector.note == FALLBACK_NOTE
+    assert "detector" in [w.code for w in a.warnings]
 
 
 def test_load_returns_a_reusable_analyzer(harbour_text: str) -> None:
