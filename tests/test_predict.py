@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from spinscope.detectors.base import BaseDetector
 from spinscope.document import Document, Span
-from spinscope.errors import InputError, ModelError, UnsupportedTaskError
+from spinscope.errors import InputError, ModelError
 from spinscope.predict import (
     FREQUENCY_ORDER,
     load_detector,
@@ -21,7 +21,7 @@ from spinscope.predict import (
     rank_techniques,
     read_articles,
 )
-from spinscope.taxonomy import TECHNIQUES
+from spinscope.taxonomy import FRAMES, TECHNIQUES
 
 WS_2020 = "Whataboutism,Straw_Men,Red_Herring"
 
@@ -174,10 +174,18 @@ def test_tc_span_outside_the_article(tmp_path):
         predict_rows("tc", [DOC], Scripted({}), template=template)
 
 
+def test_genre_and_framing_rows_come_from_the_article_models():
+    (genre,) = predict_rows("st1", [DOC], Scripted({}))
+    assert genre[0] == DOC.id and genre[1] in ("opinion", "reporting")
+    (frames,) = predict_rows("st2", [DOC], Scripted({}))
+    assert frames[0] == DOC.id and set(frames[1]) <= set(FRAMES)
+
+
 @pytest.mark.parametrize("task", ["st1", "st2"])
-def test_genre_and_framing_unsupported(task):
-    with pytest.raises(UnsupportedTaskError, match="not built yet"):
-        predict_rows(task, [DOC], Scripted({}))
+def test_genre_and_framing_take_no_template(task, tmp_path):
+    template = write(tmp_path / "t.txt", "1\t1\tx\n")
+    with pytest.raises(InputError, match="takes no template"):
+        predict_rows(task, [DOC], Scripted({}), template=template)
 
 
 def test_unknown_task_and_taxonomy():

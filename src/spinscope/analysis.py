@@ -1,10 +1,11 @@
-"""The article report: technique spans with their voice (author or quoted), signals, a summary.
+"""The article report: technique spans with their voice, signals, a summary, genre and frames.
 
 An :class:`Analysis` is what :func:`spinscope.analyze` returns and what every renderer
 (:mod:`spinscope.render`) draws. It serialises to the JSON described by
 ``spinscope/resources/analysis.schema.json`` (:data:`ANALYSIS_SCHEMA_VERSION`); field names are
 stable within a schema version. :func:`build_analysis` assembles one from a document and the
-detector's spans; it runs no model.
+detector's spans, and takes the genre and frames from the article models
+(:mod:`spinscope.article`); it runs no model.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ from spinscope.signals.language import MIN_SENTENCES, MIN_WORDS, LanguageCheck, 
 from spinscope.signals.names import NameVariants, find_name_variants
 from spinscope.signals.quotes import Quotation, find_quotations, quotation_covering
 from spinscope.signals.repetition import RepeatedPhrase, repeated_phrases
-from spinscope.taxonomy import CATEGORIES, TECHNIQUES, category_of, technique
+from spinscope.taxonomy import CATEGORIES, FRAME_TITLES, TECHNIQUES, category_of, technique
 
 __all__ = [
     "ANALYSIS_SCHEMA_VERSION",
     "Analysis",
     "ChargedSentence",
     "DetectorInfo",
+    "FrameScore",
+    "GenreSignal",
     "Notice",
     "Summary",
     "TechniqueSpan",
@@ -96,7 +99,7 @@ class TechniqueSpan:
 class Notice:
     """Something the reader should know before trusting the report (a warning).
 
-    Codes: ``not_english``, ``too_short``, ``name_variants``, ``detector``.
+    Codes: ``not_english``, ``too_short``, ``name_variants``, ``detector``, ``article_models``.
     """
 
     code: str
@@ -118,6 +121,66 @@ class DetectorInfo:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return {"name": self.name, "threshold": self.threshold, "note": self.note}
+
+
+@dataclass(frozen=True)
+class GenreSignal:
+    """What kind of piece the article is (SemEval-2023 subtask 1), with calibrated probabilities.
+
+    ``probabilities`` cover the genres the model can tell apart (opinion and reporting); the
+    genres in ``not_detected`` (satire: three English training examples) are never predicted.
+    The probabilities assume a fixed share of reporting before reading (stored with the model),
+    not the training mix (90% opinion), which is not the mix of real news. ``features`` names
+    what the model read (``tfidf``, ``tagger`` or both); ``cv_macro_f1`` is its cross-validated
+    score, so a reader can see how far to trust it.
+    """
+
+    label: str
+    probabilities: Mapping[str, float]
+    not_detected: tuple[str, ...] = ()
+    features: str = ""
+    cv_macro_f1: float | None = None
+
+    @property
+    def confidence(self) -> float:
+        """The probability of :attr:`label`."""
+        return float(self.probabilities[self.label])
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "label": self.label,
+            "probabilities": {k: round(float(v), 4) for k, v in self.probabilities.items()},
+            "not_detected": list(self.not_detected),
+            "features": self.features,
+            "cv_macro_f1": None if self.cv_macro_f1 is None else round(self.cv_macro_f1, 4),
+        }
+
+
+@dataclass(frozen=True)
+class FrameScore:
+    """One of the 14 SemEval-2023 frames and its calibrated probability for the article.
+
+    ``selected`` is true when the score reaches the frame model's decision threshold (the frames
+    a subtask-2 prediction lists).
+    """
+
+    frame: str
+    score: float
+    selected: bool = False
+
+    @property
+    def title(self) -> str:
+        """The frame's name for a reader ("Crime and punishment")."""
+        return FRAME_TITLES.get(self.frame, self.frame.replace("_", " "))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "frame": self.frame,
+            "score": round(float(self.score), 4),
+            "selected": self.selected,
+        }
 
 
 @dataclass(frozen=True)
@@ -201,6 +264,15 @@ class Analysis:
     warnings: tuple[Notice, ...]
     summary: Summary
     version: str = field(default="")
+    #: the article's genre, ``None`` when the article models did not run
+    genre: GenreSignal | None = None
+    #: all 14 frames, highest score first; ``None`` when the article models did not run
+    frames: tuple[FrameScore, ...] | None = None
+
+    @property
+    def selected_frames(self) -> tuple[FrameScore, ...]:
+        """The frames whose score reaches the frame model's threshold, highest first."""
+        return tuple(f for f in self.frames or () if f.selected)
 
     @property
     def author_spans(self) -> tuple[TechniqueSpan, ...]:
@@ -250,6 +322,8 @@ class Analysis:
             "name_variants": [g.to_dict() for g in self.name_variants],
             "summary": self.summary.to_dict(),
             "explanations": {k: e.to_dict() for k, e in self.explanations.items()},
+            "genre": self.genre.to_dict() if self.genre is not None else None,
+            "frames": [f.to_dict() for f in self.frames] if self.frames is not None else None,
         }
 
     def to_json(self, **kwargs: Any) -> str:
@@ -388,11 +462,16 @@ def build_analysis(
     *,
     title: str | None = None,
     url: str | None = None,
+    genre: GenreSignal | None = None,
+    frames: Sequence[FrameScore] | None = None,
+    notes: Sequence[Notice] = (),
 ) -> Analysis:
     """Assemble the :class:`Analysis` of ``doc`` from a detector's ``spans`` (no model runs).
 
     ``title`` and ``url`` default to the document's metadata; a plain-text article with no
-    title takes its first line when that reads as a headline.
+    title takes its first line when that reads as a headline. ``genre`` and ``frames`` come
+    from the article models (:mod:`spinscope.article`); frames are sorted by score. ``notes``
+    are added to the warnings.
     """
     from spinscope import __version__
 
@@ -418,7 +497,11 @@ def build_analysis(
         quotations=quotations,
         name_variants=names,
         language=language,
-        warnings=_notices(language, len(sentences), names, detector),
+        warnings=(*_notices(language, len(sentences), names, detector), *notes),
         summary=_summary(text, sentences, technique_spans),
         version=__version__,
+        genre=genre,
+        frames=(
+            tuple(sorted(frames, key=lambda f: (-f.score, f.frame))) if frames is not None else None
+        ),
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from spinscope.analysis import Analysis, DetectorInfo, build_analysis
+from spinscope.analysis import Analysis, DetectorInfo, Notice, build_analysis
 from spinscope.detectors.base import Detector
 from spinscope.document import Document
 from spinscope.errors import InputError, SpinscopeError
@@ -34,16 +34,26 @@ class Analyzer:
         detector: ``"tagger"``, ``"baseline"``, ``None`` (the tagger when its model is
             installed, else the baseline with a note), or a detector object.
         threshold: the tagger's decision threshold; for the baseline, the minimum span score.
+        article_models: whether to add the article's genre and frames
+            (:mod:`spinscope.article`); or the :class:`~spinscope.article.ArticleModels` to
+            use. The shipped ones read the detector's tagger when they need its features.
 
     """
 
     def __init__(
-        self, detector: str | Detector | None = None, *, threshold: float | None = None
+        self,
+        detector: str | Detector | None = None,
+        *,
+        threshold: float | None = None,
+        article_models: bool | Any = True,
     ) -> None:
         self.detector = detector
         self.threshold = threshold
+        self.article_models = article_models
         self._model: Detector | None = None
         self._note: str | None = None
+        self._articles: Any = None
+        self._articles_note: str | None = None
 
     def load(self) -> Analyzer:
         """Load the detector (once); raise :class:`~spinscope.errors.ModelError` if broken."""
@@ -57,7 +67,27 @@ class Analyzer:
                 self._note = FALLBACK_NOTE
         else:
             self._model = self.detector
+        self._load_article_models()
         return self
+
+    def _load_article_models(self) -> None:
+        """Load the genre and frame models; a missing folder is a note, a broken one an error."""
+        if self.article_models is False:
+            return
+        from spinscope.article.models import ArticleModels
+
+        if isinstance(self.article_models, ArticleModels):
+            self._articles = self.article_models.load()
+            return
+        models = ArticleModels(tagger=self._model)
+        if not (models.path / "config.json").is_file():
+            self._articles_note = (
+                f"the genre and frame models are not installed (no config.json in "
+                f"{models.path}), so this report has no genre or frames. Reinstall spinscope, "
+                "or retrain them with spinscope train-article --install."
+            )
+            return
+        self._articles = models.load()
 
     @property
     def info(self) -> DetectorInfo:
@@ -98,11 +128,19 @@ class Analyzer:
         model = self.load()._model
         assert model is not None
         predicted = model.predict(docs)
+        # after span detection: a tagger keeps its latest outputs, which the article models read
+        signals = (
+            self._articles.predict([d.text for d in docs]) if self._articles is not None else None
+        )
         floor = self._min_score()
         info = self.info
         out = []
         for i, (doc, spans) in enumerate(zip(docs, predicted, strict=True)):
             kept = [s for s in spans if floor is None or s.score >= floor]
+            article = signals[i] if signals is not None else None
+            notes = list(article.notices()) if article is not None else []
+            if self._articles_note:
+                notes.append(Notice("article_models", self._articles_note))
             out.append(
                 build_analysis(
                     doc,
@@ -110,12 +148,18 @@ class Analyzer:
                     info,
                     title=titles[i] if titles else None,
                     url=urls[i] if urls else None,
+                    genre=article.genre if article is not None else None,
+                    frames=article.frames if article is not None else None,
+                    notes=notes,
                 )
             )
         return out
 
     def __repr__(self) -> str:
-        return f"Analyzer(detector={self.detector!r}, threshold={self.threshold!r})"
+        return (
+            f"Analyzer(detector={self.detector!r}, threshold={self.threshold!r}, "
+            f"article_models={self.article_models!r})"
+        )
 
 
 def _as_document(article: str | Document, index: int = 0) -> Document:
@@ -135,9 +179,14 @@ def _as_document(article: str | Document, index: int = 0) -> Document:
     return doc
 
 
-def load(detector: str | Detector | None = None, *, threshold: float | None = None) -> Analyzer:
+def load(
+    detector: str | Detector | None = None,
+    *,
+    threshold: float | None = None,
+    article_models: bool | Any = True,
+) -> Analyzer:
     """A loaded :class:`Analyzer`, to reuse across calls (the model loads once)."""
-    return Analyzer(detector, threshold=threshold).load()
+    return Analyzer(detector, threshold=threshold, article_models=article_models).load()
 
 
 @lru_cache(maxsize=1)

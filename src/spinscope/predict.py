@@ -11,8 +11,10 @@ The tasks and the rows they take (see :mod:`spinscope.formats` for the file layo
   ``k`` times, its rows get the ``k`` best-ranked distinct techniques;
 * ``st3``: ``(id, paragraph, techniques)`` -- one row per line of a subtask-3 template; a
   paragraph (a 1-based line number) gets the techniques of the spans that overlap its line;
-* ``st1`` and ``st2`` (genre, framing) have no model yet and raise
-  :class:`~spinscope.errors.UnsupportedTaskError`.
+* ``st1``: ``(id, genre)`` -- every article, with the likelier genre of the genre model
+  (:mod:`spinscope.article`; opinion or reporting, never satire);
+* ``st2``: ``(id, frames)`` -- every article, with the frames whose score reaches the frame
+  model's threshold (possibly none), in the official frame order.
 
 With ``taxonomy="semeval2020"`` techniques are mapped with :data:`~spinscope.taxonomy.TO_2020`
 and spans whose technique has no 2020 class are dropped.
@@ -30,23 +32,27 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from spinscope.corpora.textio import read_article
 from spinscope.detectors.base import Detector
 from spinscope.document import Document, Span
-from spinscope.errors import InputError, UnsupportedTaskError
+from spinscope.errors import InputError
 from spinscope.formats import (
     read_tc_template,
     read_template,
     write_flc,
     write_si,
+    write_st1,
+    write_st2,
     write_st3,
 )
 from spinscope.scoring.spans import merge_spans
-from spinscope.taxonomy import TECHNIQUES, TECHNIQUES_2020, TO_2020
+from spinscope.taxonomy import FRAMES, TECHNIQUES, TECHNIQUES_2020, TO_2020
 
 __all__ = [
+    "ARTICLE_TASKS",
     "DETECTORS",
     "PREDICT_TASKS",
     "TASKS",
     "TAXONOMIES",
     "PredictSummary",
+    "article_rows",
     "load_detector",
     "predict_rows",
     "predict_to_file",
@@ -57,8 +63,10 @@ __all__ = [
 
 #: Every task spinscope knows, as named on the command line.
 TASKS: tuple[str, ...] = ("si", "flc", "tc", "st1", "st2", "st3")
-#: The tasks :func:`predict_rows` can do today.
-PREDICT_TASKS: tuple[str, ...] = ("si", "flc", "tc", "st3")
+#: The tasks :func:`predict_rows` can do.
+PREDICT_TASKS: tuple[str, ...] = ("si", "flc", "tc", "st1", "st2", "st3")
+#: The article-level tasks, predicted by the genre and frame models, not by span detectors.
+ARTICLE_TASKS: tuple[str, ...] = ("st1", "st2")
 #: The technique names predictions can be written in.
 TAXONOMIES: tuple[str, ...] = ("semeval2023", "semeval2020")
 #: The detectors :func:`load_detector` builds.
@@ -98,7 +106,9 @@ _ARTICLE = re.compile(r"article(.+)\.txt")
 SiRow = tuple[str, int, int]
 FlcRow = tuple[str, str, int, int]
 St3Row = tuple[str, int, tuple[str, ...]]
-Row = SiRow | FlcRow | St3Row
+St1Row = tuple[str, str]
+St2Row = tuple[str, tuple[str, ...]]
+Row = SiRow | FlcRow | St3Row | St1Row | St2Row
 
 
 @runtime_checkable
@@ -193,11 +203,6 @@ def load_detector(
 
 
 def _check_task(task: str) -> None:
-    if task in ("st1", "st2"):
-        raise UnsupportedTaskError(
-            f"task {task!r}: genre and framing models are not built yet. spinscope predicts "
-            f"the span and technique tasks: {', '.join(PREDICT_TASKS)}."
-        )
     if task not in PREDICT_TASKS:
         raise InputError(f"unknown task {task!r}; use one of: {', '.join(TASKS)}.")
 
@@ -380,6 +385,28 @@ def _st3_rows(
     return rows
 
 
+def _no_template(task: str, template: str | Path | None) -> None:
+    if template is not None:
+        raise InputError(
+            f"task {task!r} predicts every article and takes no template; drop --template."
+        )
+
+
+def article_rows(task: str, docs: Sequence[Document], models: Any) -> list[Any]:
+    """The ``st1`` or ``st2`` rows of ``docs``, from loaded article models.
+
+    ``models`` is an :class:`~spinscope.article.ArticleModels`.
+    """
+    found = models.predict([doc.text for doc in docs])
+    if task == "st1":
+        return [(doc.id, p.genre.label) for doc, p in zip(docs, found, strict=True)]
+    order = {frame: i for i, frame in enumerate(FRAMES)}
+    return [
+        (doc.id, tuple(sorted(p.selected_frames, key=order.__getitem__)))
+        for doc, p in zip(docs, found, strict=True)
+    ]
+
+
 def predict_rows(
     task: str,
     docs: Sequence[Document],
@@ -388,17 +415,27 @@ def predict_rows(
     template: str | Path | None = None,
     taxonomy: str = "semeval2023",
     min_score: float | None = None,
+    article_models: Any = None,
 ) -> list[Any]:
     """Run ``detector`` on ``docs`` and return the rows of ``task``'s submission file.
 
     ``tc`` and ``st3`` need a ``template`` (a file or folder read with
     :func:`~spinscope.formats.read_tc_template` or :func:`~spinscope.formats.read_template`)
-    and predict only the articles it names; ``si`` and ``flc`` predict every document.
-    ``min_score`` drops spans scored below it (for detectors without their own threshold).
-    See the module docstring for each task's rows.
+    and predict only the articles it names; ``si``, ``flc``, ``st1`` and ``st2`` predict
+    every document. ``min_score`` drops spans scored below it (for detectors without their own
+    threshold). ``st1`` and ``st2`` use ``article_models`` (default: the shipped ones, reading
+    the detector's tagger if their features need it). See the module docstring for each
+    task's rows.
     """
     _check_task(task)
     _check_taxonomy(taxonomy)
+    if task in ARTICLE_TASKS:
+        _no_template(task, template)
+        if article_models is None:
+            from spinscope.article.models import ArticleModels
+
+            article_models = ArticleModels(tagger=detector)
+        return article_rows(task, docs, article_models.load())
     if task in ("tc", "st3") and template is None:
         raise InputError(
             f"task {task!r} needs a template: pass --template FILE (the "
@@ -423,6 +460,10 @@ def write_rows(task: str, path: str | Path, rows: Sequence[Any], taxonomy: str) 
     )
     if task == "si":
         write_si(path, rows)
+    elif task == "st1":
+        write_st1(path, dict(rows))
+    elif task == "st2":
+        write_st2(path, dict(rows))
     elif task in ("flc", "tc"):
         write_flc(path, rows, taxonomy=checked)
     else:
@@ -444,13 +485,26 @@ def predict_to_file(
 
     ``detector`` is a name of :data:`DETECTORS` or ``None`` (the tagger when installed, else
     the baseline; ``notify`` receives the note saying so). ``threshold`` is the tagger's
-    decision threshold, or the baseline's minimum span score.
+    decision threshold, or the baseline's minimum span score. ``st1`` and ``st2`` run the
+    article models instead (:mod:`spinscope.article`), reading the shipped tagger's features
+    if they need them (not with ``detector="baseline"``).
     """
     _check_task(task)
     _check_taxonomy(taxonomy)
     if template is not None and not Path(template).exists():
         raise InputError(f"template {str(template)!r} does not exist. Check the path.")
     docs = read_articles(articles)
+    if task in ARTICLE_TASKS:
+        from spinscope.article.models import ArticleModels
+
+        models = ArticleModels(tagger=None if detector == "baseline" else "auto").load()
+        if models.note and notify is not None:
+            notify(models.note)
+        _no_template(task, template)
+        rows = article_rows(task, docs, models)
+        write_rows(task, out, rows, taxonomy)
+        used = models.features["genre" if task == "st1" else "frames"]
+        return PredictSummary(task, Path(out), f"article models ({used})", len(docs), len(rows))
     model, note = load_detector(detector, threshold=threshold)
     if note and notify is not None:
         notify(note)

@@ -25,6 +25,7 @@ from spinscope.errors import UnknownTechniqueError
 __all__ = [
     "CATEGORIES",
     "FRAMES",
+    "FRAME_TITLES",
     "FROM_2020",
     "GENRES",
     "TECHNIQUES",
@@ -163,6 +164,25 @@ FRAMES: tuple[str, ...] = (
     "Political",
     "External_regulation_and_reputation",
 )
+
+
+#: Each frame's name for a reader.
+FRAME_TITLES: dict[str, str] = {
+    "Economic": "Economic",
+    "Capacity_and_resources": "Capacity and resources",
+    "Morality": "Morality",
+    "Fairness_and_equality": "Fairness and equality",
+    "Legality_Constitutionality_and_jurisprudence": "Legality, constitutionality and jurisprudence",
+    "Policy_prescription_and_evaluation": "Policy prescription and evaluation",
+    "Crime_and_punishment": "Crime and punishment",
+    "Security_and_defense": "Security and defense",
+    "Health_and_safety": "Health and safety",
+    "Quality_of_life": "Quality of life",
+    "Cultural_identity": "Cultural identity",
+    "Public_opinion": "Public opinion",
+    "Political": "Political",
+    "External_regulation_and_reputation": "External regulation and reputation",
+}
 
 
 def technique(name: str) -> Technique:

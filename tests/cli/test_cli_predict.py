@@ -115,10 +115,14 @@ def test_tc_labels_every_template_line_with_distinct_techniques(
 
 
 @pytest.mark.parametrize("task", ["st1", "st2"])
-def test_genre_and_framing_are_not_built_yet(invoke, articles, tmp_path, task):
-    result = invoke(f"predict --task {task} --articles", articles, "-o", tmp_path / "x")
+def test_genre_and_framing_with_a_template_exit_2(invoke, articles, tmp_path, task):
+    template = tmp_path / "t.txt"
+    template.write_text("1\t1\tx\n", encoding="utf-8")
+    result = invoke(
+        f"predict --task {task} --articles", articles, "--template", template, "-o", tmp_path / "x"
+    )
     assert result.exit_code == 2
-    assert "error:" in result.stderr and "not built yet" in result.stderr
+    assert "error:" in result.stderr and "takes no template" in result.stderr
     assert "Traceback" not in result.output
     assert not (tmp_path / "x").exists()
 

@@ -62,7 +62,17 @@ def test_stable_field_names(harbour_analysis) -> None:
         "name_variants",
         "summary",
         "explanations",
+        "genre",
+        "frames",
     ]
+    assert list(data["genre"]) == [
+        "label",
+        "probabilities",
+        "not_detected",
+        "features",
+        "cv_macro_f1",
+    ]
+    assert list(data["frames"][0]) == ["frame", "score", "selected"]
     assert list(data["spans"][0]) == [
         "start",
         "end",

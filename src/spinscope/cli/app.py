@@ -274,6 +274,65 @@ def train(
     _stderr().print(f"trained model written to {out}" if result is None else str(result))
 
 
+@app.command("train-article")
+def train_article(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Corpus data root (holds semeval2023/ and ptc/). Default: $SPINSCOPE_DATA, "
+            "then ../shared/data.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--out", help="Folder for the models, cv_report.json and the feature cache."
+        ),
+    ] = Path("runs/article"),
+    seed: Annotated[int, typer.Option(help="Random seed (folds and solvers).")] = 13,
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
+    repeats: Annotated[
+        int, typer.Option(min=1, help="Cross-validation runs, each with other folds.")
+    ] = 3,
+    install: Annotated[
+        bool,
+        typer.Option(
+            "--install", help="Copy the chosen models into the package, beside the tagger."
+        ),
+    ] = False,
+    use_tagger: Annotated[
+        bool,
+        typer.Option(
+            "--tagger/--no-tagger",
+            help="Compare models that read the installed tagger's features (slower).",
+        ),
+    ] = True,
+) -> None:
+    """Train the genre and frame models, cross-validate them against TF-IDF, and report."""
+    from spinscope.corpora.datapath import data_root
+
+    with _reported():
+        if not _installed("sklearn"):
+            raise MissingDependencyError(
+                f"training the article models needs scikit-learn, which is not installed; "
+                f"{_TRAIN_EXTRA}"
+            )
+        from spinscope.article.train import train_article_command
+
+        root = data_root(data)
+        train_article_command(
+            root,
+            out,
+            seed=seed,
+            folds=folds,
+            repeats=repeats,
+            install=install,
+            use_tagger=use_tagger,
+            echo=typer.echo,
+        )
+
+
 class ReportFormat(StrEnum):
     """The renderings of ``spinscope analyze``."""
 

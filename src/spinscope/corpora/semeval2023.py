@@ -63,10 +63,19 @@ def _lang_dir(lang: str, root: str | Path | None) -> Path:
     return folder
 
 
-def semeval2023_article_paths(lang: str = "en", root: str | Path | None = None) -> dict[str, Path]:
-    """Map article id -> subtask-3 article file for ``lang``, sorted by id."""
+def semeval2023_article_paths(
+    lang: str = "en", root: str | Path | None = None, *, subtask: int = 3
+) -> dict[str, Path]:
+    """Map article id -> article file of ``subtask`` (1, 2 or 3) for ``lang``, sorted by id.
+
+    Subtasks 1 and 2 share their articles; for English they are 426 of the subtask-3 texts with
+    small edits (see the data README), so read each subtask's labels with its own files.
+    """
+    if subtask not in (1, 2, 3):
+        raise DataRootError(f"SemEval-2023 has subtasks 1, 2 and 3, not {subtask!r}")
     folder = require_dir(
-        _lang_dir(lang, root) / "train-articles-subtask-3", f"SemEval-2023 {lang} articles"
+        _lang_dir(lang, root) / f"train-articles-subtask-{subtask}",
+        f"SemEval-2023 {lang} subtask-{subtask} articles",
     )
     found = {}
     for path in folder.iterdir():

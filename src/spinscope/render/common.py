@@ -16,6 +16,8 @@ __all__ = [
     "CATEGORY_TERMINAL",
     "Segment",
     "confidence",
+    "frames_line",
+    "genre_line",
     "paragraph_locator",
     "segments",
 ]
@@ -87,3 +89,42 @@ def paragraph_locator(analysis: Analysis) -> Callable[[int], int]:
 def confidence(span: TechniqueSpan) -> str:
     """The span's score as a percentage for a reader ("72%")."""
     return f"{span.score:.0%}"
+
+
+def genre_line(analysis: Analysis) -> str | None:
+    """The genre for a reader, with its caveats; ``None`` when the genre model did not run.
+
+    For example: "opinion (76%; reporting 24%). A rough guess: cross-validated macro-F1 0.40;
+    satire is not detected."
+    """
+    g = analysis.genre
+    if g is None:
+        return None
+    others = "; ".join(
+        f"{label} {p:.0%}" for label, p in g.probabilities.items() if label != g.label
+    )
+    caveats = []
+    if g.cv_macro_f1 is not None:
+        caveats.append(f"cross-validated macro-F1 {g.cv_macro_f1:.2f}")
+    if g.not_detected:
+        caveats.append(f"{', '.join(g.not_detected)} is not detected")
+    tail = f" A rough guess: {'; '.join(caveats)}." if caveats else ""
+    return f"{g.label} ({g.confidence:.0%}{'; ' + others if others else ''}).{tail}"
+
+
+def frames_line(analysis: Analysis, most: int = 5) -> str | None:
+    """The selected frames with their scores (at most ``most``); ``None`` without frames.
+
+    When no frame reaches the threshold, the likeliest one is named instead.
+    """
+    if analysis.frames is None:
+        return None
+    chosen = analysis.selected_frames
+    if not chosen:
+        if not analysis.frames:
+            return "none"
+        top = analysis.frames[0]
+        return f"none clearly (likeliest: {top.title} {top.score:.0%})"
+    shown = " · ".join(f"{f.title} {f.score:.0%}" for f in chosen[:most])
+    more = f" · and {len(chosen) - most} more" if len(chosen) > most else ""
+    return shown + more

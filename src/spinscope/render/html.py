@@ -24,7 +24,13 @@ from typing import Any
 
 from spinscope.analysis import Analysis, TechniqueSpan
 from spinscope.explanations import CATEGORY_EXPLANATIONS, Explanation
-from spinscope.render.common import confidence, paragraph_locator, segments
+from spinscope.render.common import (
+    confidence,
+    frames_line,
+    genre_line,
+    paragraph_locator,
+    segments,
+)
 from spinscope.taxonomy import CATEGORIES
 
 __all__ = ["embed_json", "render_html"]
@@ -192,6 +198,25 @@ def _bars(rows: list[tuple[str, str, int]]) -> str:
     return f'<ul class="bars">{items}</ul>'
 
 
+def _genre_and_frames(analysis: Analysis) -> str:
+    genre, frames = genre_line(analysis), frames_line(analysis)
+    if genre is None and frames is None:
+        return ""
+    parts = [
+        '<section class="article-signals" aria-labelledby="signals-title">'
+        '<h2 id="signals-title">Genre and framing</h2>'
+    ]
+    if genre is not None:
+        parts.append(f'<p class="stat" id="genre"><strong>Genre:</strong> {_e(genre)}</p>')
+    if frames is not None:
+        parts.append(f'<p class="stat" id="frames"><strong>Frames:</strong> {_e(frames)}</p>')
+    parts.append(
+        '<p class="note">Frames are the angles the article takes on its subject (SemEval-2023); '
+        "the percentages are the models' calibrated probabilities.</p></section>"
+    )
+    return "".join(parts)
+
+
 def _summary(analysis: Analysis) -> str:
     s = analysis.summary
     titles = {sp.technique: sp for sp in analysis.spans}
@@ -347,7 +372,7 @@ def render_html(analysis: Analysis) -> str:
             _controls(analysis),
             '\n<div class="layout">\n<main>\n<h2 class="visually-hidden">Article</h2>\n',
             f'<div class="article" id="article">{_article(analysis)}</div>\n</main>\n',
-            f"<aside>{_summary(analysis)}</aside>\n</div>\n",
+            f"<aside>{_genre_and_frames(analysis)}{_summary(analysis)}</aside>\n</div>\n",
             _span_lists(analysis),
             _explanations(analysis),
             "\n<footer>Made with spinscope "

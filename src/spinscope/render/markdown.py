@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from spinscope.analysis import Analysis, TechniqueSpan
-from spinscope.render.common import confidence, paragraph_locator
+from spinscope.render.common import confidence, frames_line, genre_line, paragraph_locator
 
 __all__ = ["escape_markdown", "render_markdown"]
 
@@ -68,6 +68,13 @@ def render_markdown(analysis: Analysis) -> str:
             facts.append(f"{key.title()}: {escape_markdown(str(analysis.metadata[key]))}")
     facts.append(f"Detector: {analysis.detector.name}")
     lines += ["  \n".join(facts), ""]
+    genre, frames = genre_line(analysis), frames_line(analysis)
+    if genre is not None:
+        lines.append(f"- **Genre:** {escape_markdown(genre)}")
+    if frames is not None:
+        lines.append(f"- **Frames:** {escape_markdown(frames)}")
+    if genre is not None or frames is not None:
+        lines.append("")
     if analysis.warnings:
         lines += ["**Before you read**", ""]
         lines += [f"- {escape_markdown(w.message)}" for w in analysis.warnings]

@@ -1,6 +1,7 @@
 """The article report in a terminal: Rich colours per category, or plain text when piped.
 
-The article is shown with each technique span highlighted in its category's colour and
+Under the title: the article's genre (opinion or reporting) and frames, from the article
+models. The article is shown with each technique span highlighted in its category's colour and
 followed by its number (``[3]``); in plain text, where there is no colour, a span reads
 ``[the words][3]``. Below it: spans in the author's own words, spans inside quotations (kept
 apart: they are the speaker's words), scare quotes, the summary, and what each technique found
@@ -21,6 +22,8 @@ from spinscope.explanations import CATEGORY_EXPLANATIONS, Explanation
 from spinscope.render.common import (
     CATEGORY_TERMINAL,
     confidence,
+    frames_line,
+    genre_line,
     paragraph_locator,
     segments,
 )
@@ -61,6 +64,18 @@ def _facts(analysis: Analysis) -> Text:
     )
     parts.append(f"detector: {shown}")
     return Text(" · ".join(parts), style="dim")
+
+
+def _genre_and_frames(analysis: Analysis) -> RenderableType | None:
+    """The article's genre and frames, one line each, or ``None`` without them."""
+    lines: list[RenderableType] = []
+    genre = genre_line(analysis)
+    if genre is not None:
+        lines.append(Text.assemble(("Genre: ", "bold"), genre))
+    frames = frames_line(analysis)
+    if frames is not None:
+        lines.append(Text.assemble(("Frames: ", "bold"), frames))
+    return Group(*lines) if lines else None
 
 
 def _warnings(analysis: Analysis) -> RenderableType | None:
@@ -291,7 +306,11 @@ def _explanations(analysis: Analysis) -> list[RenderableType]:
 
 def report_renderable(analysis: Analysis, *, plain: bool = False) -> RenderableType:
     """The whole report as one Rich renderable (``plain``: brackets mark the spans)."""
-    parts: list[RenderableType] = [_title(analysis), _facts(analysis), Text("")]
+    parts: list[RenderableType] = [_title(analysis), _facts(analysis)]
+    article = _genre_and_frames(analysis)
+    if article is not None:
+        parts.append(article)
+    parts.append(Text(""))
     warnings = _warnings(analysis)
     if warnings is not None:
         parts += [warnings, Text("")]

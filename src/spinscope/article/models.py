@@ -1,0 +1,454 @@
+"""The shipped genre and frame models, run with numpy (no scikit-learn, no torch).
+
+A model is one or more linear *heads*, each reading one or more feature blocks: ``tfidf``
+(:class:`~spinscope.article.features.TfidfFeaturizer`) and ``tagger``
+(:func:`~spinscope.article.features.tagger_features`, which needs the tagger's ONNX model). A
+head's logits ``((x - mean) / scale) @ coef.T + intercept`` are Platt-scaled
+(``a * z + b``); a model with several heads averages their calibrated logits and Platt-scales
+the average once more. Probabilities are the sigmoid of the result:
+
+* **genre**: one column, the probability of ``reporting`` against ``opinion``, calibrated on
+  the training articles and then shifted to assume the prior share of reporting stored in
+  ``config.json`` (``genre_prior_reporting``, chosen for macro-F1 in cross-validation: the
+  training mix, 10% reporting, is not the mix of real news); the label is the likelier of
+  the two. Satire is not modelled (three English training examples) and is never predicted;
+* **frames**: one column per frame (one-vs-rest), each Platt-scaled on its own; a frame is
+  selected when its probability reaches one global threshold, chosen on out-of-fold
+  predictions for micro-F1.
+
+The folder (:func:`default_article_models_dir`) holds ``config.json`` (labels, heads, the
+threshold, the cross-validated figures, and the SHA-256 of the tagger model whose features the
+heads were trained on), ``tfidf.json`` and one ``.npz`` of weights per model. A model that reads
+tagger features ships with a TF-IDF-only fallback, used when the tagger is not at hand (the
+baseline detector) or is not the one the model was trained with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from spinscope.analysis import FrameScore, GenreSignal, Notice
+from spinscope.article.features import TfidfFeaturizer, tagger_features
+from spinscope.errors import InputError, ModelError
+from spinscope.taxonomy import FRAMES, GENRES
+
+if TYPE_CHECKING:
+    from spinscope.tagger.model import ArticleProbs, Tagger
+
+__all__ = [
+    "FORMAT_VERSION",
+    "ArticleModels",
+    "ArticlePrediction",
+    "FrameClassifier",
+    "GenreClassifier",
+    "Head",
+    "LinearModel",
+    "default_article_models_dir",
+    "file_sha256",
+]
+
+#: Version of the layout of ``config.json`` and the weight files.
+FORMAT_VERSION = 1
+
+_RETRAIN = (
+    "Retrain them with `spinscope train-article --install` (needs the train extra), or "
+    "reinstall spinscope."
+)
+
+Array = npt.NDArray[np.float32]
+
+
+def default_article_models_dir() -> Path:
+    """The article-model folder shipped inside the package."""
+    return Path(str(resources.files("spinscope") / "resources" / "article_models"))
+
+
+@lru_cache(maxsize=8)
+def _sha256(path: str, size: int, mtime: float) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file (cached while its size and modification time stay the same)."""
+    st = os.stat(path)
+    return _sha256(str(path), st.st_size, st.st_mtime)
+
+
+def _sigmoid(z: Array) -> Array:
+    out: Array = (1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))).astype(np.float32)
+    return out
+
+
+@dataclass(frozen=True)
+class Head:
+    """One linear model over the concatenation of some feature blocks, Platt-scaled."""
+
+    blocks: tuple[str, ...]
+    mean: Array
+    scale: Array
+    coef: Array
+    intercept: Array
+    platt_a: Array
+    platt_b: Array
+
+    def logits(self, features: Mapping[str, Array]) -> Array:
+        """Raw logits, ``(n, columns)``."""
+        x = np.hstack([features[b] for b in self.blocks]).astype(np.float32)
+        if x.shape[1] != self.coef.shape[1]:
+            raise ModelError(
+                f"an article model expects {self.coef.shape[1]} features from "
+                f"{'+'.join(self.blocks)} but got {x.shape[1]}. {_RETRAIN}"
+            )
+        out = ((x - self.mean) / self.scale) @ self.coef.T + self.intercept
+        return np.asarray(out, dtype=np.float32)
+
+    def calibrated(self, features: Mapping[str, Array]) -> Array:
+        """Platt-scaled logits, ``(n, columns)``."""
+        out: Array = self.platt_a * self.logits(features) + self.platt_b
+        return out
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Heads whose calibrated logits are averaged, then Platt-scaled once more."""
+
+    heads: tuple[Head, ...]
+    final_a: Array
+    final_b: Array
+
+    @property
+    def blocks(self) -> tuple[str, ...]:
+        """The feature blocks the model reads."""
+        return tuple(dict.fromkeys(b for h in self.heads for b in h.blocks))
+
+    def probabilities(self, features: Mapping[str, Array]) -> Array:
+        """Calibrated probabilities, ``(n, columns)``, each in ``[0, 1]``."""
+        fused = np.mean([h.calibrated(features) for h in self.heads], axis=0)
+        return _sigmoid(self.final_a * fused + self.final_b)
+
+    def to_arrays(self) -> dict[str, Array]:
+        """The arrays to store in an ``.npz`` (see :meth:`from_arrays`)."""
+        out: dict[str, Array] = {"final_a": self.final_a, "final_b": self.final_b}
+        for i, h in enumerate(self.heads):
+            for name in ("mean", "scale", "coef", "intercept", "platt_a", "platt_b"):
+                out[f"head{i}/{name}"] = getattr(h, name)
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, Any], blocks: Sequence[Sequence[str]]) -> LinearModel:
+        """Inverse of :meth:`to_arrays`; ``blocks`` lists each head's feature blocks."""
+        heads = []
+        for i, names in enumerate(blocks):
+            parts = {
+                n: np.asarray(arrays[f"head{i}/{n}"], dtype=np.float32)
+                for n in ("mean", "scale", "coef", "intercept", "platt_a", "platt_b")
+            }
+            heads.append(Head(tuple(names), **parts))
+        return cls(
+            tuple(heads),
+            np.asarray(arrays["final_a"], dtype=np.float32),
+            np.asarray(arrays["final_b"], dtype=np.float32),
+        )
+
+
+@dataclass(frozen=True)
+class ArticlePrediction:
+    """The article models' output for one article."""
+
+    genre: GenreSignal
+    frames: tuple[FrameScore, ...]
+    note: str | None = None
+
+    @property
+    def selected_frames(self) -> tuple[str, ...]:
+        """The frames whose score reaches the threshold, highest score first."""
+        return tuple(f.frame for f in self.frames if f.selected)
+
+    def notices(self) -> tuple[Notice, ...]:
+        """The note as a report warning, if any."""
+        return (Notice("article_models", self.note),) if self.note else ()
+
+
+def _tagger_of(detector: object) -> Tagger | None:
+    """The tagger a detector runs (the tagger itself, or the hybrid's), if any."""
+    from spinscope.tagger.model import Tagger
+
+    if isinstance(detector, Tagger):
+        return detector
+    inner = getattr(detector, "tagger", None)
+    return inner if isinstance(inner, Tagger) else None
+
+
+class ArticleModels:
+    """The genre and frame models, loaded together because they share their features.
+
+    Args:
+        path: the model folder (default: the one shipped in the package).
+        tagger: the tagger whose features the models read: a
+            :class:`~spinscope.tagger.model.Tagger` (or a detector that runs one, such as the
+            hybrid), ``None`` for TF-IDF only, or ``"auto"`` to load the shipped tagger when
+            it is installed.
+
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, tagger: object = "auto"
+    ) -> None:
+        self.path = Path(path) if path is not None else default_article_models_dir()
+        self.tagger = tagger
+        self.config: dict[str, Any] = {}
+        self._tfidf: TfidfFeaturizer | None = None
+        self._models: dict[str, LinearModel] = {}
+        self._tagger: Tagger | None = None
+        self._note: str | None = None
+        self._loaded = False
+
+    # ------------------------------------------------------------------------------ loading
+
+    def load(self) -> ArticleModels:
+        """Load the models; raise :class:`~spinscope.errors.ModelError` if they are broken."""
+        if self._loaded:
+            return self
+        config_path = self.path / "config.json"
+        if not config_path.is_file():
+            raise ModelError(f"article models missing: no config.json in {self.path}. {_RETRAIN}")
+        try:
+            self.config = json.loads(config_path.read_text(encoding="utf-8"))
+            if self.config.get("format") != FORMAT_VERSION:
+                raise ModelError(
+                    f"the article models in {self.path} have format "
+                    f"{self.config.get('format')!r}; this spinscope reads {FORMAT_VERSION}. "
+                    f"{_RETRAIN}"
+                )
+            self._tfidf = TfidfFeaturizer.from_dict(
+                json.loads((self.path / "tfidf.json").read_text(encoding="utf-8"))
+            )
+            for name, spec in self.config["models"].items():
+                with np.load(self.path / spec["file"]) as arrays:
+                    self._models[name] = LinearModel.from_arrays(arrays, spec["heads"])
+        except ModelError:
+            raise
+        except (OSError, KeyError, ValueError, TypeError) as exc:
+            raise ModelError(
+                f"the article models in {self.path} could not be loaded ({exc!r}). {_RETRAIN}"
+            ) from exc
+        self._tagger, self._note = self._choose_tagger()
+        self._loaded = True
+        return self
+
+    def _choose_tagger(self) -> tuple[Tagger | None, str | None]:
+        """The tagger to read features from, and a note when one is wanted but unusable."""
+        if not any("tagger" in m.blocks for m in self._models.values()):
+            return None, None
+        if self.tagger is None:
+            return None, None
+        if self.tagger == "auto":
+            from spinscope.tagger.model import Tagger
+
+            tagger: Tagger | None = Tagger()
+            assert tagger is not None
+            if not (tagger.path / "model.onnx").is_file():
+                return None, None
+        else:
+            tagger = _tagger_of(self.tagger)
+            if tagger is None:
+                return None, None
+        model_file = tagger.path / "model.onnx"
+        wanted = self.config.get("tagger_sha256")
+        if not model_file.is_file() or file_sha256(model_file) != wanted:
+            return None, (
+                "The genre and frame models were trained on another version of the tagger "
+                "than the one installed, so they fall back to word counts (TF-IDF) alone. "
+                + _RETRAIN
+            )
+        return tagger.load(), None
+
+    # ------------------------------------------------------------------------------ running
+
+    def _model(self, task: str) -> tuple[str, LinearModel]:
+        """The name and model to use for ``task`` ("genre" or "frames")."""
+        self.load()
+        name = str(self.config["use"][task])
+        model = self._models[name]
+        if "tagger" in model.blocks and self._tagger is None:
+            name = str(self.config["fallback"][task])
+            model = self._models[name]
+        return name, model
+
+    @property
+    def features(self) -> dict[str, str]:
+        """The feature blocks each task reads with the tagger at hand (``"tfidf+tagger"``)."""
+        return {task: "+".join(self._model(task)[1].blocks) for task in ("genre", "frames")}
+
+    @property
+    def note(self) -> str | None:
+        """Why tagger features are not used although the models want them, if so."""
+        self.load()
+        return self._note
+
+    @property
+    def genre_labels(self) -> tuple[str, ...]:
+        """The genres the genre model tells apart (opinion, reporting)."""
+        self.load()
+        return tuple(self.config["genre_labels"])
+
+    @property
+    def frame_threshold(self) -> float:
+        """The probability at which a frame is selected."""
+        self.load()
+        return float(self.config["frame_threshold"])
+
+    def compute_features(
+        self, texts: Sequence[str], tagger_probs: Sequence[ArticleProbs] | None = None
+    ) -> dict[str, Array]:
+        """The feature blocks the chosen models need, one row per text."""
+        self.load()
+        for i, text in enumerate(texts):
+            if not isinstance(text, str) or not text.strip():
+                raise InputError(
+                    f"article {i + 1} is empty or not text: the genre and frame models need "
+                    "the article's words"
+                )
+        assert self._tfidf is not None
+        out = {"tfidf": self._tfidf.transform(texts)}
+        needs = {b for task in ("genre", "frames") for b in self._model(task)[1].blocks}
+        if "tagger" in needs:
+            assert self._tagger is not None
+            probs = tagger_probs if tagger_probs is not None else self._tagger.article_probs(texts)
+            out["tagger"] = np.stack([tagger_features(p) for p in probs])
+        return out
+
+    def genre_probabilities(self, features: Mapping[str, Array]) -> Array:
+        """``(n, 2)`` probabilities of :attr:`genre_labels`; rows sum to 1."""
+        p = self._model("genre")[1].probabilities(features)[:, 0]
+        return np.column_stack([1.0 - p, p]).astype(np.float32)
+
+    def frame_probabilities(self, features: Mapping[str, Array]) -> Array:
+        """``(n, 14)`` probabilities of the frames in :data:`~spinscope.taxonomy.FRAMES` order."""
+        return self._model("frames")[1].probabilities(features)
+
+    def predict(
+        self, texts: Sequence[str], tagger_probs: Sequence[ArticleProbs] | None = None
+    ) -> list[ArticlePrediction]:
+        """Genre and frames of each text.
+
+        ``tagger_probs`` (the tagger's output for the same texts) saves running it again.
+        """
+        if not texts:
+            return []
+        features = self.compute_features(texts, tagger_probs)
+        genres = self.genre_probabilities(features)
+        frames = self.frame_probabilities(features)
+        labels = self.genre_labels
+        threshold = self.frame_threshold
+        used = self.features
+        cv = self.config.get("cv", {}).get("genre", {}).get("macro_f1")
+        out = []
+        for g_row, f_row in zip(genres, frames, strict=True):
+            probs = {label: float(v) for label, v in zip(labels, g_row, strict=True)}
+            genre = GenreSignal(
+                label=labels[int(np.argmax(g_row))],
+                probabilities=probs,
+                not_detected=tuple(g for g in GENRES if g not in labels),
+                features=used["genre"],
+                cv_macro_f1=float(cv) if cv is not None else None,
+            )
+            scores = tuple(
+                sorted(
+                    (
+                        FrameScore(frame, float(s), bool(s >= threshold))
+                        for frame, s in zip(FRAMES, f_row, strict=True)
+                    ),
+                    key=lambda f: (-f.score, f.frame),
+                )
+            )
+            out.append(ArticlePrediction(genre, scores, self._note))
+        return out
+
+
+class GenreClassifier:
+    """Genre of articles: calibrated probabilities of opinion and reporting (satire: never).
+
+    Settings as in :class:`ArticleModels`; :meth:`predict` returns ``(n, 2)`` probabilities in
+    the order of :attr:`labels`, each row summing to 1.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, tagger: object = "auto"
+    ) -> None:
+        self.models = ArticleModels(path, tagger=tagger)
+
+    def load(self) -> GenreClassifier:
+        """Load the models."""
+        self.models.load()
+        return self
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The genres of the probability columns."""
+        return self.models.genre_labels
+
+    def predict(self, texts: Sequence[str]) -> Array:
+        """Calibrated genre probabilities, one row per text."""
+        if not texts:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return self.models.genre_probabilities(self.models.compute_features(texts))
+
+    def predict_labels(self, texts: Sequence[str]) -> list[str]:
+        """The likelier genre of each text."""
+        labels = self.labels
+        return [labels[int(i)] for i in np.argmax(self.predict(texts), axis=1)]
+
+
+class FrameClassifier:
+    """Frames of articles: a calibrated probability per frame, and the frames selected.
+
+    Settings as in :class:`ArticleModels`; :meth:`predict` returns ``(n, 14)`` probabilities
+    in the order of :data:`~spinscope.taxonomy.FRAMES`.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, tagger: object = "auto"
+    ) -> None:
+        self.models = ArticleModels(path, tagger=tagger)
+
+    def load(self) -> FrameClassifier:
+        """Load the models."""
+        self.models.load()
+        return self
+
+    labels: tuple[str, ...] = FRAMES
+
+    @property
+    def threshold(self) -> float:
+        """The probability at which a frame is selected."""
+        return self.models.frame_threshold
+
+    def predict(self, texts: Sequence[str]) -> Array:
+        """Calibrated frame probabilities, one row per text."""
+        if not texts:
+            return np.zeros((0, len(FRAMES)), dtype=np.float32)
+        return self.models.frame_probabilities(self.models.compute_features(texts))
+
+    def predict_labels(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
+        """The selected frames of each text, in :data:`~spinscope.taxonomy.FRAMES` order."""
+        t = self.threshold
+        return [
+            tuple(f for f, s in zip(FRAMES, row, strict=True) if s >= t)
+            for row in self.predict(texts)
+        ]

@@ -1,0 +1,70 @@
+"""Genre and frames in the Analysis, its JSON and the three reports."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+
+from analysis_support import HARBOUR_ARTICLE, PhraseDetector
+from spinscope.analyzer import Analyzer
+from spinscope.document import Document
+from spinscope.render.html import render_html
+from spinscope.render.json import render_json, schema
+from spinscope.render.markdown import render_markdown
+from spinscope.render.terminal import terminal_report
+from spinscope.taxonomy import FRAMES
+
+VALIDATOR = jsonschema.Draft202012Validator(schema())
+
+
+def analyse(**options):  # type: ignore[no-untyped-def]
+    analyzer = Analyzer(PhraseDetector([("bridge plan", "Slogans", 0.7)]), **options).load()
+    return analyzer.analyze(Document("harbour", HARBOUR_ARTICLE))
+
+
+def test_analysis_has_genre_and_sorted_frames() -> None:
+    a = analyse()
+    assert a.genre is not None and a.frames is not None
+    assert a.genre.label in ("opinion", "reporting")
+    assert abs(sum(a.genre.probabilities.values()) - 1) < 1e-6
+    assert a.genre.not_detected == ("satire",)
+    assert sorted(f.frame for f in a.frames) == sorted(FRAMES)
+    assert [f.score for f in a.frames] == sorted((f.score for f in a.frames), reverse=True)
+    assert a.selected_frames == tuple(f for f in a.frames if f.selected)
+    data = json.loads(render_json(a))
+    VALIDATOR.validate(data)
+    assert data["genre"]["label"] == a.genre.label
+    assert data["frames"][0]["frame"] == a.frames[0].frame
+
+
+def test_without_article_models_the_fields_are_null() -> None:
+    a = analyse(article_models=False)
+    assert a.genre is None and a.frames is None
+    data = json.loads(render_json(a))
+    VALIDATOR.validate(data)
+    assert data["genre"] is None and data["frames"] is None
+    assert "Genre" not in terminal_report(a) and "Genre" not in render_markdown(a)
+
+
+def test_reports_show_genre_and_frames() -> None:
+    a = analyse()
+    assert a.genre is not None
+    text = " ".join(terminal_report(a).split())
+    assert f"Genre: {a.genre.label} (" in text and "satire is not detected" in text
+    assert "Frames: " in text
+    md = render_markdown(a)
+    assert f"- **Genre:** {a.genre.label} (" in md and "- **Frames:** " in md
+    page = render_html(a)
+    assert 'id="genre"' in page and 'id="frames"' in page and "Genre and framing" in page
+
+
+def test_missing_models_leave_a_note(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(
+        "spinscope.article.models.default_article_models_dir", lambda: tmp_path / "none"
+    )
+    a = analyse()
+    assert a.genre is None
+    notes = [w for w in a.warnings if w.code == "article_models"]
+    assert notes and "not installed" in notes[0].message
+    VALIDATOR.validate(json.loads(render_json(a)))

@@ -1,0 +1,70 @@
+"""Article models that read the tagger's features, with the shipped tagger (skipped without it)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from spinscope.article import ArticleModels
+from spinscope.tagger.model import Tagger, default_model_dir
+
+pytest.importorskip("sklearn")
+if not (default_model_dir() / "model.onnx").is_file():
+    pytest.skip("the tagger's model is not installed", allow_module_level=True)
+
+from spinscope.article.train import (
+    TrainSettings,
+    extract_tagger_features,
+    train_article_models,
+)
+
+
+@pytest.fixture(scope="module")
+def tagger_run(tiny_data, tmp_path_factory):  # type: ignore[no-untyped-def]
+    out = tmp_path_factory.mktemp("tagger-run")
+    features, sha = extract_tagger_features(tiny_data.texts, cache=out / "cache.npz")
+    again, sha_again = extract_tagger_features(tiny_data.texts, cache=out / "cache.npz")
+    np.testing.assert_array_equal(features, again)
+    assert sha == sha_again and len(sha) == 64
+    # make the tagger block decisive so that a tagger-reading model is chosen and shipped
+    features = features.copy()
+    features[:, 0] = [5.0 if g == "reporting" else -5.0 for g in tiny_data.genres]
+    train_article_models(
+        tiny_data,
+        features,
+        out,
+        settings=TrainSettings(folds=3, repeats=1, min_df=5),
+        tagger_sha256=sha,
+    )
+    return out / "model"
+
+
+def test_features_come_from_the_tagger_the_analyzer_runs(tagger_run, tiny_data) -> None:
+    config = json.loads((tagger_run / "config.json").read_text(encoding="utf-8"))
+    assert "tagger" in config["models"][config["use"]["genre"]]["heads"][0]
+    tagger = Tagger().load()
+    models = ArticleModels(tagger_run, tagger=tagger).load()
+    assert "tagger" in models.features["genre"] and models.note is None
+    texts = list(tiny_data.texts[:2])
+    probs = tagger.article_probs(texts)
+    # the tagger keeps its latest outputs: the article models reuse them
+    assert tagger.article_probs(texts)[0] is probs[0]
+    preds = models.predict(texts)
+    assert [p.genre.features for p in preds] == [models.features["genre"]] * 2
+
+
+def test_another_tagger_version_falls_back_with_a_note(tagger_run, tmp_path, tiny_data) -> None:
+    config = json.loads((tagger_run / "config.json").read_text(encoding="utf-8"))
+    config["tagger_sha256"] = "0" * 64
+    moved = tmp_path / "model"
+    moved.mkdir()
+    for path in tagger_run.iterdir():
+        (moved / path.name).write_bytes(path.read_bytes())
+    (moved / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    models = ArticleModels(moved, tagger=Tagger()).load()
+    assert models.features == {"genre": "tfidf", "frames": "tfidf"}
+    (pred,) = models.predict([tiny_data.texts[0]])
+    assert pred.note is not None and "another version of the tagger" in pred.note
+    assert [n.code for n in pred.notices()] == ["article_models"]
