@@ -62,6 +62,16 @@ class DetectorChoice(StrEnum):
     baseline = "baseline"
 
 
+#: The ``--detector`` option, shared by ``predict`` and ``analyze``.
+DetectorOption = Annotated[
+    DetectorChoice | None,
+    typer.Option(
+        help="hybrid: the trained tagger plus the baseline's rules; tagger: the model alone; "
+        "baseline: rules alone. Default: hybrid if the model is installed, else baseline.",
+        show_default=False,
+    ),
+]
+
 _TRAIN_EXTRA = "install the training extra: pip install 'spinscope[train]'"
 # Top-level modules of the train extra: a ModuleNotFoundError for one of them means the extra
 # is missing, not that spinscope is broken.
@@ -116,14 +126,7 @@ def predict(
         TaxonomyChoice,
         typer.Option(help="Technique names to write; semeval2020 maps to the 14 PTC classes."),
     ] = TaxonomyChoice.semeval2023,
-    detector: Annotated[
-        DetectorChoice | None,
-        typer.Option(
-            help="hybrid: the trained tagger plus the baseline's rules; tagger: the model alone; "
-            "baseline: rules alone. Default: hybrid if the model is installed, else baseline.",
-            show_default=False,
-        ),
-    ] = None,
+    detector: DetectorOption = None,
     threshold: Annotated[
         float | None,
         typer.Option(
@@ -394,14 +397,7 @@ def analyze(
             "higher: fewer, surer spans); default: the one tuned on the development articles.",
         ),
     ] = None,
-    detector: Annotated[
-        DetectorChoice | None,
-        typer.Option(
-            help="hybrid: the trained tagger plus the baseline's rules; tagger: the model alone; "
-            "baseline: rules alone. Default: hybrid if the model is installed, else baseline.",
-            show_default=False,
-        ),
-    ] = None,
+    detector: DetectorOption = None,
     allow_private: Annotated[
         bool,
         typer.Option(
