@@ -12,6 +12,8 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 pytest.importorskip("onnx")
 
+from tiny_bert import tiny_bert  # noqa: E402
+
 TEXT = (
     "The corrupt regime keeps lying to honest citizens.\n"
     "Officials published the budget on Tuesday.\n"
@@ -32,16 +34,7 @@ def _docs() -> list[Document]:
 def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, Path]:
     from spinscope.training.tagger import TrainConfig, train_tagger
 
-    config = transformers.BertConfig(
-        vocab_size=30522,
-        hidden_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=128,
-    )
-    torch.manual_seed(0)
-    encoder = transformers.BertModel(config, add_pooling_layer=False)
+    encoder = tiny_bert()
     out = tmp_path_factory.mktemp("run")
     cfg = TrainConfig(epochs=2, window=16, stride=8, batch_size=4, bf16=False, log_every=1)
     seen: list[int] = []
@@ -94,12 +87,7 @@ def test_training_is_seeded(tmp_path: Path) -> None:
     from spinscope.training.tagger import TrainConfig, train_tagger
 
     def run(sub: str) -> list[float]:
-        config = transformers.BertConfig(
-            vocab_size=30522, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-            intermediate_size=32, max_position_embeddings=64,
-        )
-        torch.manual_seed(0)
-        encoder = transformers.BertModel(config, add_pooling_layer=False)
+        encoder = tiny_bert(hidden=16, max_positions=64)
         cfg = TrainConfig(epochs=1, window=16, stride=8, batch_size=4, bf16=False)
         model, _ = train_tagger(_docs(), tmp_path / sub, cfg, encoder=encoder)
         return [float(p.detach().sum()) for p in model.head.parameters()]

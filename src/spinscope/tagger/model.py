@@ -23,7 +23,15 @@ from spinscope.document import Document, Span
 from spinscope.errors import InputError, ModelError
 from spinscope.tagger.decode import DecodeConfig, decode, repetition_spans
 from spinscope.tagger.labels import ANY, OUTPUTS
-from spinscope.tagger.windows import Encoded, Window, encode, make_batches, stitch, windows
+from spinscope.tagger.windows import (
+    Encoded,
+    Window,
+    encode,
+    make_batches,
+    stitch,
+    token_range,
+    windows,
+)
 
 __all__ = ["ArticleProbs", "Tagger", "default_model_dir"]
 
@@ -221,7 +229,6 @@ class Tagger(BaseDetector):
         in the article ranks Repetition first.
         """
         (ap,) = self.article_probs([doc.text])
-        starts, ends = ap.encoded.offsets[:, 0], ap.encoded.offsets[:, 1]
         names = [n for n in OUTPUTS if n != ANY]
         cols = [OUTPUTS.index(n) for n in names]
         counts = self.config.get("technique_counts", {})
@@ -233,8 +240,8 @@ class Tagger(BaseDetector):
         }
         out = []
         for s, e in spans:
-            lo = int(np.searchsorted(ends, s, side="right"))
-            hi = max(lo + 1, int(np.searchsorted(starts, e, side="left")))
+            lo, hi = token_range(ap.encoded, s, e)
+            hi = max(lo + 1, hi)
             mean = ap.probs[lo:hi].mean(0) if len(ap.probs) else np.zeros(len(OUTPUTS))
             order = [names[i] for i in np.argsort(-mean[cols] * weight, kind="stable")]
             if (s, e) in repeated:

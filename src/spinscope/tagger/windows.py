@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Encoded", "Window", "encode", "make_batches", "stitch", "windows"]
+__all__ = ["Encoded", "Window", "encode", "make_batches", "stitch", "token_range", "windows"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
@@ -50,6 +50,13 @@ def encode(tokenizer: Any, text: str) -> Encoded:
     offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
     keep = offsets[:, 1] > offsets[:, 0]
     return Encoded(ids[keep], offsets[keep])
+
+
+def token_range(encoded: Encoded, start: int, end: int) -> tuple[int, int]:
+    """Word pieces ``[lo, hi)`` whose characters overlap ``[start, end)`` (empty if none)."""
+    lo = int(np.searchsorted(encoded.offsets[:, 1], start, side="right"))
+    hi = int(np.searchsorted(encoded.offsets[:, 0], end, side="left"))
+    return lo, hi
 
 
 def windows(n_tokens: int, doc: int, length: int, stride: int) -> list[Window]:

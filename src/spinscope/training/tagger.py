@@ -23,7 +23,15 @@ import numpy as np
 
 from spinscope.document import Document
 from spinscope.tagger.labels import ANY, OUTPUTS, column
-from spinscope.tagger.windows import Encoded, Window, encode, make_batches, stitch, windows
+from spinscope.tagger.windows import (
+    Encoded,
+    Window,
+    encode,
+    make_batches,
+    stitch,
+    token_range,
+    windows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +77,8 @@ def token_targets(doc: Document, enc: Encoded, layer: str = "techniques") -> np.
     y = np.zeros((len(enc), len(OUTPUTS)), dtype=np.float32)
     if len(enc) == 0:
         return y
-    starts, ends = enc.offsets[:, 0], enc.offsets[:, 1]
     for span in doc.layer(layer):
-        lo = int(np.searchsorted(ends, span.start, side="right"))
-        hi = int(np.searchsorted(starts, span.end, side="left"))
+        lo, hi = token_range(enc, span.start, span.end)
         if hi > lo:
             y[lo:hi, column(span.label)] = 1.0
             y[lo:hi, column(ANY)] = 1.0
