@@ -6,6 +6,7 @@ baseline stands in, and every :class:`~spinscope.analysis.Analysis` says so in i
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,6 +39,9 @@ class Analyzer:
             (:mod:`spinscope.article`); or the :class:`~spinscope.article.ArticleModels` to
             use. The shipped ones read the detector's tagger when they need its features.
 
+    An analyzer may be shared between threads: analyses run one at a time (the model uses
+    every core for each, and the article models read the tagger's latest outputs).
+
     """
 
     def __init__(
@@ -54,11 +58,16 @@ class Analyzer:
         self._note: str | None = None
         self._articles: Any = None
         self._articles_note: str | None = None
+        self._lock = threading.RLock()
 
     def load(self) -> Analyzer:
         """Load the detector (once); raise :class:`~spinscope.errors.ModelError` if broken."""
-        if self._model is not None:
-            return self
+        with self._lock:
+            if self._model is None:
+                self._load()
+        return self
+
+    def _load(self) -> None:
         if self.detector is None or isinstance(self.detector, str):
             from spinscope.predict import load_detector
 
@@ -68,7 +77,6 @@ class Analyzer:
         else:
             self._model = self.detector
         self._load_article_models()
-        return self
 
     def _load_article_models(self) -> None:
         """Load the genre and frame models; a missing folder is a note, a broken one an error."""
@@ -127,11 +135,15 @@ class Analyzer:
         docs = [_as_document(a, i) for i, a in enumerate(articles)]
         model = self.load()._model
         assert model is not None
-        predicted = model.predict(docs)
-        # after span detection: a tagger keeps its latest outputs, which the article models read
-        signals = (
-            self._articles.predict([d.text for d in docs]) if self._articles is not None else None
-        )
+        with self._lock:
+            predicted = model.predict(docs)
+            # after span detection: the tagger keeps its latest outputs; the article models
+            # read them
+            signals = (
+                self._articles.predict([d.text for d in docs])
+                if self._articles is not None
+                else None
+            )
         floor = self._min_score()
         info = self.info
         out = []

