@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +39,32 @@ def harbour_analysis(phrase_analyzer):  # type: ignore[no-untyped-def]
 def baseline_analyzer() -> Analyzer:
     """An analyzer with the rule-based baseline (deterministic, no model needed)."""
     return Analyzer("baseline").load()
+
+
+#: Debian's chromium, driven by Playwright (never ``playwright install``); .ci/run installs it.
+CHROMIUM = Path("/usr/lib/chromium/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless chromium (a Playwright ``Browser``); skips when it or Playwright is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"chromium is not installed ({CHROMIUM} missing): apt-get install -y chromium")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed: pip install playwright"
+    )
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -19,7 +19,7 @@ from typing import Any
 from spinscope.document import Document, Span
 from spinscope.explanations import SIGNALS, Explanation, explain
 from spinscope.signals.language import MIN_SENTENCES, MIN_WORDS, LanguageCheck, check_language
-from spinscope.signals.names import NameVariants, find_name_variants
+from spinscope.signals.names import NameVariant, NameVariants, find_name_variants
 from spinscope.signals.quotes import Quotation, find_quotations, quotation_covering
 from spinscope.signals.repetition import RepeatedPhrase, repeated_phrases
 from spinscope.taxonomy import CATEGORIES, FRAME_TITLES, TECHNIQUES, category_of, technique
@@ -330,6 +330,125 @@ class Analysis:
         """Serialise to JSON (``ensure_ascii=False`` unless overridden)."""
         kwargs.setdefault("ensure_ascii", False)
         return json.dumps(self.to_dict(), **kwargs)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Analysis:
+        """Rebuild an analysis from :meth:`to_dict`'s output (a saved report).
+
+        ``from_dict(d).to_dict() == d`` for any ``d`` that :meth:`to_dict` wrote; derived
+        fields (titles, explanations, counts, ``sentence_share``) are recomputed, not read.
+        Scores keep the rounding of the JSON. Raises :class:`~spinscope.errors.InputError` when
+        ``data`` is not such a dict.
+        """
+        from spinscope.errors import InputError
+
+        version = data.get("schema_version") if isinstance(data, Mapping) else None
+        if version != ANALYSIS_SCHEMA_VERSION:
+            raise InputError(
+                f"cannot read an analysis with schema_version {version!r}; this spinscope "
+                f"reads version {ANALYSIS_SCHEMA_VERSION}. Analyse the article again."
+            )
+        try:
+            return _analysis_from_dict(data)
+        except (KeyError, TypeError, ValueError) as err:
+            raise InputError(
+                f"the analysis {data.get('id')!r} is not a complete spinscope analysis "
+                f"({type(err).__name__}: {err}). Analyse the article again."
+            ) from None
+
+
+# ------------------------------------------------------------------------------- reading
+
+
+def _pairs(items: Sequence[Mapping[str, Any]]) -> tuple[tuple[int, int], ...]:
+    return tuple((int(o["start"]), int(o["end"])) for o in items)
+
+
+def _analysis_from_dict(data: Mapping[str, Any]) -> Analysis:
+    summary = data["summary"]
+    genre = data.get("genre")
+    frames = data.get("frames")
+    return Analysis(
+        id=str(data["id"]),
+        text=str(data["text"]),
+        title=data["title"],
+        url=data["url"],
+        metadata=dict(data["metadata"]),
+        detector=DetectorInfo(**data["detector"]),
+        spans=tuple(
+            TechniqueSpan(
+                start=s["start"],
+                end=s["end"],
+                text=s["text"],
+                technique=s["technique"],
+                category=s["category"],
+                score=float(s["score"]),
+                quoted=s["quoted"],
+                speaker=s["speaker"],
+                scare_quote=s["scare_quote"],
+                source=s["source"],
+                evidence=s["evidence"],
+            )
+            for s in data["spans"]
+        ),
+        quotations=tuple(
+            Quotation(
+                q["start"],
+                q["end"],
+                q["kind"],
+                q["speaker"],
+                q["speaker_start"],
+                q["speaker_end"],
+                q["cue"],
+            )
+            for q in data["quotations"]
+        ),
+        name_variants=tuple(
+            NameVariants(
+                tuple(NameVariant(v["form"], _pairs(v["occurrences"])) for v in g["variants"])
+            )
+            for g in data["name_variants"]
+        ),
+        language=LanguageCheck(**data["language"]),
+        warnings=tuple(Notice(w["code"], w["message"]) for w in data["warnings"]),
+        summary=Summary(
+            spans=summary["spans"],
+            author_spans=summary["author_spans"],
+            quoted_spans=summary["quoted_spans"],
+            by_technique=dict(summary["by_technique"]),
+            by_category=dict(summary["by_category"]),
+            sentences=summary["sentences"],
+            sentences_with_technique=summary["sentences_with_technique"],
+            author_sentences_with_technique=summary["author_sentences_with_technique"],
+            charged_sentences=tuple(
+                ChargedSentence(
+                    c["start"], c["end"], c["text"], float(c["charge"]), tuple(c["techniques"])
+                )
+                for c in summary["charged_sentences"]
+            ),
+            repeated_phrases=tuple(
+                RepeatedPhrase(p["phrase"], _pairs(p["occurrences"]))
+                for p in summary["repeated_phrases"]
+            ),
+        ),
+        version=str(data["spinscope_version"]),
+        genre=(
+            GenreSignal(
+                label=genre["label"],
+                probabilities=dict(genre["probabilities"]),
+                not_detected=tuple(genre["not_detected"]),
+                features=genre["features"],
+                cv_macro_f1=genre["cv_macro_f1"],
+            )
+            if genre is not None
+            else None
+        ),
+        frames=(
+            tuple(FrameScore(f["frame"], float(f["score"]), f["selected"]) for f in frames)
+            if frames is not None
+            else None
+        ),
+    )
 
 
 # ------------------------------------------------------------------------------- building

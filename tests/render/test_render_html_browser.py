@@ -17,31 +17,7 @@ from spinscope.render.html import render_html
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/lib/chromium/chromium")
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"chromium is not installed ({CHROMIUM} missing): apt-get install -y chromium")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is not installed: pip install playwright"
-    )
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+# The ``browser`` fixture (headless chromium, skipped when missing) is in tests/conftest.py.
 
 
 @pytest.fixture

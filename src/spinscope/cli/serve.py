@@ -1,8 +1,89 @@
-"""``spinscope serve``: placeholder while issue 5 is built."""
+"""``spinscope serve``: the web page and REST API (needs the serve extra).
+
+FastAPI, uvicorn and SQLAlchemy are imported inside the command, so ``spinscope --help`` stays
+fast and the base install works without the extra.
+"""
 
 from __future__ import annotations
 
+from typing import Annotated
 
-def serve() -> None:
-    """Run the web app and REST API (being built)."""
-    raise SystemExit("not built yet")
+import typer
+
+from spinscope.cli.common import DetectorOption, reported, require_extra, stderr
+
+
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            help="Where saved analyses live: an SQLAlchemy URL (sqlite:///path.db, "
+            "postgresql://user@host/db). Default: spinscope.db in your data directory.",
+            show_default=False,
+            envvar="SPINSCOPE_DATABASE",
+        ),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes (each loads the model once).")
+    ] = 1,
+    detector: DetectorOption = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Let URL analyses fetch from loopback and private addresses (an intranet).",
+        ),
+    ] = False,
+    max_chars: Annotated[
+        int, typer.Option(min=1, help="Longest article text accepted, in characters (413 beyond).")
+    ] = 200_000,
+    log_level: Annotated[str, typer.Option(help="uvicorn's log level.")] = "info",
+) -> None:
+    """Serve the web page and REST API: analyse articles from a browser or over HTTP.
+
+    Set SPINSCOPE_API_KEY to require 'Authorization: Bearer <key>' on every POST and DELETE.
+    """
+    from spinscope.serve.settings import DEFAULT_MAX_BODY_BYTES, Settings
+
+    with reported():
+        require_extra("serve", "fastapi", "uvicorn", "sqlalchemy", "alembic", "platformdirs")
+        import os
+
+        import uvicorn
+
+        from spinscope.serve.storage import Storage
+
+        base = Settings.from_env()
+        settings = Settings(
+            database=database or base.database,
+            detector=detector.value if detector is not None else base.detector,
+            api_key=base.api_key,
+            allow_private=allow_private or base.allow_private,
+            max_chars=max_chars,
+            max_body_bytes=max(base.max_body_bytes, DEFAULT_MAX_BODY_BYTES, max_chars * 6),
+            fetch_timeout=base.fetch_timeout,
+        )
+        # Migrate once here, before any worker starts, so workers never race to upgrade.
+        storage = Storage(settings.database_url)
+        revision = storage.migrate()
+        storage.close()
+        os.environ.update(settings.to_env())
+        os.environ["SPINSCOPE_DATABASE"] = settings.database_url
+    where = settings.database_url
+    stderr().print(
+        f"spinscope serve: http://{host}:{port}/ (database: {where}, schema {revision}; "
+        f"API key: {'required for writes' if settings.api_key else 'none'})"
+    )
+    uvicorn.run(
+        "spinscope.serve.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        timeout_graceful_shutdown=10,
+    )

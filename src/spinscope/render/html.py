@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 from html import escape
 from importlib import resources
@@ -33,7 +34,7 @@ from spinscope.render.common import (
 )
 from spinscope.taxonomy import CATEGORIES
 
-__all__ = ["embed_json", "render_html"]
+__all__ = ["embed_json", "render_html", "report_csp"]
 
 _HOW_TO_READ = (
     "Highlights mark words that read as a persuasion technique. A highlight is a prompt to look "
@@ -347,8 +348,34 @@ def _csp(script: str) -> str:
     )
 
 
-def render_html(analysis: Analysis) -> str:
-    """The whole report as one HTML document (a string)."""
+def report_csp() -> str:
+    """The report's Content-Security-Policy (as in its ``<meta>``), for a server to send too."""
+    return _csp(_asset("report.js"))
+
+
+# Only drawn when a server passes links (spinscope serve): the standalone report has none.
+_NAV_CSS = (
+    ".site-nav{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;padding:.5rem 1rem;"
+    "background:#1d2733;font:14px/1.4 system-ui,sans-serif}"
+    ".site-nav a{color:#fff;text-decoration:underline}"
+    ".site-nav a:focus{outline:3px solid #ffbf47;outline-offset:2px}"
+    "@media print{.site-nav{display:none}}"
+)
+
+
+def _nav(links: Sequence[tuple[str, str]]) -> str:
+    if not links:
+        return ""
+    items = "".join(f'<a href="{_e(href)}">{_e(label)}</a>' for label, href in links)
+    return f'<nav class="site-nav" aria-label="spinscope">{items}</nav>\n'
+
+
+def render_html(analysis: Analysis, *, nav: Sequence[tuple[str, str]] = ()) -> str:
+    """The whole report as one HTML document (a string).
+
+    ``nav`` is a row of ``(label, href)`` links drawn above the report (a server's own pages);
+    without it the page is the standalone report.
+    """
     from spinscope import __version__
 
     script = _asset("report.js")
@@ -363,7 +390,10 @@ def render_html(analysis: Analysis) -> str:
             '<meta name="referrer" content="no-referrer">\n',
             f'<meta name="generator" content="spinscope {_e(__version__)}">\n',
             f"<title>spinscope report: {_e(title)}</title>\n",
-            f"<style>\n{_asset('report.css')}</style>\n</head>\n<body>\n",
+            f"<style>\n{_asset('report.css')}</style>\n",
+            f"<style>{_NAV_CSS}</style>\n" if nav else "",
+            "</head>\n<body>\n",
+            _nav(nav),
             '<div class="page">\n<header>\n<p class="kicker">spinscope report</p>\n',
             f"<h1>{_e(title)}</h1>\n",
             f'<p class="facts">{_facts(analysis)}</p>\n</header>\n',

@@ -6,6 +6,7 @@ stride, decoding settings and calibration, chosen on the development articles).
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from collections import OrderedDict
@@ -100,9 +101,7 @@ class Tagger(BaseDetector):
             from tokenizers import Tokenizer
 
             self.config = json.loads(files["config.json"].read_text(encoding="utf-8"))
-            self.decode_config = DecodeConfig.from_dict(self.config.get("decode", {}))
-            if self.threshold is not None:
-                self.decode_config = self.decode_config.with_threshold(self.threshold)
+            self.decode_config = self._decode_config(self.threshold)
             tokenizer = Tokenizer.from_file(str(files["tokenizer.json"]))
             tokenizer.no_truncation()
             tokenizer.no_padding()
@@ -121,6 +120,22 @@ class Tagger(BaseDetector):
             ) from exc
         self._tokenizer, self._session = tokenizer, session
         return self
+
+    def _decode_config(self, threshold: float | None) -> DecodeConfig:
+        """The stored decoding settings, moved to ``threshold`` when one is given."""
+        config = DecodeConfig.from_dict(self.config.get("decode", {}))
+        return config if threshold is None else config.with_threshold(threshold)
+
+    def with_threshold(self, threshold: float | None) -> Tagger:
+        """A loaded copy decoding at ``threshold``; it shares this tagger's session and cache.
+
+        Cheap (no model load): for serving requests that each ask for their own threshold.
+        """
+        self.load()
+        copied = copy.copy(self)
+        copied.threshold = threshold
+        copied.decode_config = self._decode_config(threshold)
+        return copied
 
     @property
     def window(self) -> int:

@@ -1,0 +1,1 @@
+"""Alembic migrations of the saved-analyses database (run by :meth:`Storage.migrate`)."""

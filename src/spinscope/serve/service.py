@@ -1,0 +1,220 @@
+"""What every route shares: read an article, analyse it off the event loop, save it.
+
+The routes (:mod:`~spinscope.serve.api`, :mod:`~spinscope.serve.pages`) only parse
+their input and render what these return.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from spinscope.analysis import Analysis
+from spinscope.analyzer import Analyzer
+from spinscope.document import Document
+from spinscope.errors import InputError, SpinscopeError
+from spinscope.serve.analyzers import AnalyzerPool
+from spinscope.serve.problems import Problem
+from spinscope.serve.settings import Settings
+from spinscope.serve.storage import Storage
+
+__all__ = ["ArticleRequest", "Service"]
+
+
+@dataclass(frozen=True)
+class ArticleRequest:
+    """One request to analyse an article: exactly one of text, URL, HTML or file bytes."""
+
+    text: str | None = None
+    url: str | None = None
+    html: str | None = None
+    file: bytes | None = None
+    filename: str | None = None
+    title: str | None = None
+    threshold: float | None = None
+    save: bool = False
+
+    def check(self) -> None:
+        """Raise :class:`InputError` unless exactly one input is given and it is not empty."""
+        given = [
+            name
+            for name, value in (
+                ("text", self.text),
+                ("url", self.url),
+                ("html", self.html),
+                ("file", self.file),
+            )
+            if value is not None
+        ]
+        if not given:
+            raise InputError(
+                "give the article: its text, a URL, an HTML page, or a file upload (one of them)."
+            )
+        if len(given) > 1:
+            raise InputError(
+                f"give only one of text, url, html or file, not {' and '.join(given)}."
+            )
+        if self.text is not None and not self.text.strip():
+            raise InputError(
+                "the text is empty or whitespace only: there is nothing to analyse. Paste the "
+                "article's text."
+            )
+        if self.html is not None and not self.html.strip():
+            raise InputError("the html is empty: give the page's HTML.")
+        if self.file is not None and not self.file.strip():
+            raise InputError(f"the file {self.filename or ''!r} is empty: upload the article.")
+        if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
+            raise InputError(f"threshold {self.threshold!r} is outside [0, 1].")
+
+
+class Service:
+    """The loaded model, the database and the analysis thread of one server process.
+
+    Analyses run on one dedicated thread (they are serialised anyway: the model uses every
+    core for each), so the event loop keeps answering health checks and reads; reading
+    input, fetching URLs and database calls run on the shared thread pool.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        analyzer: Analyzer | None = None,
+        storage: Storage | None = None,
+    ) -> None:
+        self.settings = settings
+        base = analyzer or Analyzer(settings.detector, article_models=settings.article_models)
+        self.pool = AnalyzerPool(base)
+        self.storage = storage or Storage(settings.database_url)
+        self._executor: ThreadPoolExecutor | None = None
+        self._loading: asyncio.Future[Any] | None = None
+
+    # ---------------------------------------------------------------------- lifecycle
+
+    async def start(self) -> None:
+        """Migrate the database, then start loading the model (answered by ``/readyz``)."""
+        await run_in_threadpool(self.storage.migrate)
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="spinscope-analysis")
+        loop = asyncio.get_running_loop()
+        self._loading = loop.run_in_executor(self._executor, self.pool.load)
+
+    async def stop(self) -> None:
+        """Finish the analysis in progress, drop queued ones, close the database."""
+        if self._executor is not None:
+            executor = self._executor
+            await asyncio.to_thread(lambda: executor.shutdown(wait=True, cancel_futures=True))
+        self.storage.close()
+
+    def readiness(self) -> tuple[bool, str]:
+        """Whether the model is loaded (and why not)."""
+        if self._loading is None or not self._loading.done():
+            return False, "the model is loading"
+        err = self._loading.exception()
+        if err is not None:
+            return False, f"the model could not be loaded: {err}"
+        return True, "ready"
+
+    async def _ready(self) -> None:
+        if self._loading is None:
+            raise Problem(503, "the server is starting; try again in a moment.")
+        try:
+            await asyncio.shield(self._loading)
+        except SpinscopeError as err:
+            raise Problem(503, f"the model could not be loaded: {err.message}") from None
+
+    # ------------------------------------------------------------------------- access
+
+    def check_key(self, given: str | None) -> None:
+        """Raise a 401 problem unless no key is configured or ``given`` is it."""
+        key = self.settings.api_key
+        if not key:
+            return
+        if given is None or not hmac.compare_digest(given.encode(), key.encode()):
+            raise Problem(
+                401,
+                "this server needs an API key for this request: send 'Authorization: Bearer <key>'."
+                if given is None
+                else "the API key is wrong.",
+                headers={"WWW-Authenticate": 'Bearer realm="spinscope"'},
+            )
+
+    def check_key_header(self, authorization: str | None) -> None:
+        """:meth:`check_key` with an ``Authorization: Bearer <key>`` header."""
+        if not self.settings.api_key:
+            return
+        given = None
+        if authorization:
+            scheme, _, value = authorization.partition(" ")
+            if scheme.lower() == "bearer" and value.strip():
+                given = value.strip()
+            else:
+                raise Problem(
+                    401,
+                    "the Authorization header must be 'Bearer <key>'.",
+                    headers={"WWW-Authenticate": 'Bearer realm="spinscope"'},
+                )
+        self.check_key(given)
+
+    # ----------------------------------------------------------------------- analysis
+
+    def _too_long(self, n: int, what: str) -> Problem:
+        cap = self.settings.max_chars
+        return Problem(
+            413,
+            f"{what} has {n:,} characters; this server takes at most {cap:,}. Analyse the "
+            "article in parts, or ask the operator to raise --max-chars.",
+        )
+
+    async def read(self, req: ArticleRequest) -> Document:
+        """The article of ``req`` as a document; 422/413 problems for bad or long input."""
+        from spinscope import ingest
+        from spinscope.ingest.url import DEFAULT_MAX_BYTES, is_url
+
+        req.check()
+        if req.text is not None:
+            if len(req.text) > self.settings.max_chars:
+                raise self._too_long(len(req.text), "the text")
+            doc = Document("article", req.text, {"format": "text"})
+        elif req.url is not None:
+            url = req.url.strip()
+            if not is_url(url):
+                raise InputError(f"{url!r} is not an http(s) URL: give an address like https://…")
+            doc = await run_in_threadpool(
+                lambda: ingest.read_url(
+                    url,
+                    timeout=self.settings.fetch_timeout,
+                    max_bytes=DEFAULT_MAX_BYTES,
+                    allow_private=self.settings.allow_private,
+                )
+            )
+        elif req.html is not None:
+            html = req.html
+            doc = await run_in_threadpool(
+                lambda: ingest.extract_html(html, name="the html", doc_id="article")
+            )
+        else:
+            assert req.file is not None
+            data, name = req.file, req.filename or "the uploaded file"
+            doc = await run_in_threadpool(lambda: ingest.read_bytes_source(data, name=name))
+        if len(doc.text) > self.settings.max_chars:
+            raise self._too_long(len(doc.text), "the article")
+        return doc
+
+    async def analyze(self, req: ArticleRequest) -> Analysis:
+        """Read, analyse and (when ``req.save``) save one article."""
+        doc = await self.read(req)
+        await self._ready()
+        assert self._executor is not None
+        loop = asyncio.get_running_loop()
+        analysis = await loop.run_in_executor(
+            self._executor,
+            lambda: self.pool.analyze(doc, threshold=req.threshold, title=req.title or None),
+        )
+        if req.save:
+            analysis = await run_in_threadpool(self.storage.save, analysis)
+        return analysis

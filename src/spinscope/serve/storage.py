@@ -1,0 +1,336 @@
+"""Saved analyses, in SQLite by default or any database SQLAlchemy reaches (PostgreSQL ...).
+
+One table, ``analyses``: the analysis JSON exactly as the API returned it (the single source
+of truth: pages are re-rendered from it with :meth:`~spinscope.analysis.Analysis.from_dict`),
+plus the columns that listing and searching read (title, URL, text, detector, span count).
+The schema is managed by Alembic; its scripts ship in :mod:`spinscope.serve.migrations` and
+:meth:`Storage.migrate` runs them programmatically, so an old database is upgraded in place.
+
+Every write is one transaction: a request that fails or a process that dies before the commit
+leaves no row behind. SQLite runs in WAL mode with a busy timeout, so concurrent requests (and
+several worker processes) wait for each other instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+)
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from spinscope.analysis import Analysis
+from spinscope.errors import InputError
+
+__all__ = ["HEAD", "ID_PATTERN", "Page", "SavedSummary", "Storage", "analyses", "new_id"]
+
+#: The Alembic revision this code expects (the newest migration).
+HEAD = "0002"
+#: What a saved analysis id looks like (URL-safe base64, as :func:`new_id` makes).
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+#: Seconds a connection waits for another one's write lock (SQLite) before giving up.
+BUSY_TIMEOUT_S = 30
+
+metadata = MetaData()
+
+#: The table as of :data:`HEAD` (the migrations build it; this describes it for queries).
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("title", Text),
+    Column("url", Text),
+    Column("text", Text, nullable=False),
+    Column("analysis", Text, nullable=False),
+    Column("detector", String(32)),
+    Column("spans", Integer),
+)
+
+
+def new_id() -> str:
+    """A fresh, unguessable analysis id (72 random bits, 12 URL-safe characters)."""
+    return secrets.token_urlsafe(9)
+
+
+@dataclass(frozen=True)
+class SavedSummary:
+    """One row of the history: enough to list and find a saved analysis."""
+
+    id: str
+    created_at: datetime
+    title: str | None
+    url: str | None
+    detector: str | None
+    spans: int | None
+    preview: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (``created_at`` in ISO 8601, UTC)."""
+        return {
+            "id": self.id,
+            "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
+            "title": self.title,
+            "url": self.url,
+            "detector": self.detector,
+            "spans": self.spans,
+            "preview": self.preview,
+        }
+
+
+@dataclass(frozen=True)
+class Page:
+    """A slice of the history, newest first, and how many analyses match in all."""
+
+    items: tuple[SavedSummary, ...]
+    total: int
+    limit: int
+    offset: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "items": [i.to_dict() for i in self.items],
+            "total": self.total,
+            "limit": self.limit,
+            "offset": self.offset,
+        }
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite keeps no time zone: every stored time is UTC
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _like(q: str) -> str:
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class Storage:
+    """Saved analyses in the database at ``url`` (an SQLAlchemy URL).
+
+    Construction connects nothing; call :meth:`migrate` once before use (the server does on
+    start). Methods are safe to call from several threads.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            parsed = make_url(url)
+        except Exception as err:  # sqlalchemy raises ArgumentError; keep the message
+            raise InputError(
+                f"{url!r} is not a database URL ({err}); use e.g. sqlite:///path/spinscope.db "
+                "or postgresql://user@host/db."
+            ) from None
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
+            if parsed.database in (None, "", ":memory:"):
+                # one shared connection, or each connection would see its own empty database
+                kwargs["poolclass"] = StaticPool
+            elif not parsed.database.startswith("file:"):
+                # created on first start, like the default one
+                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        else:
+            kwargs["pool_pre_ping"] = True
+        try:
+            self.engine: Engine = create_engine(url, **kwargs)
+        except Exception as err:  # a missing driver (psycopg ...) or a bad option
+            raise InputError(f"cannot use the database {parsed!r}: {err}") from None
+        if self.is_sqlite:
+            _sqlite_transactions(self.engine)
+
+    # ------------------------------------------------------------------------- schema
+
+    def migrate(self) -> str:
+        """Create or upgrade the schema to :data:`HEAD` (idempotent); return the revision."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", "spinscope.serve:migrations")
+        try:
+            with self.engine.begin() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+        except SQLAlchemyError as err:
+            raise InputError(
+                f"cannot prepare the database {self.engine.url!r}: {err.__class__.__name__}: "
+                f"{err.orig if hasattr(err, 'orig') else err}. Check the --database URL and "
+                "that the file or server is writable."
+            ) from None
+        revision = self.revision()
+        assert revision is not None
+        return revision
+
+    def revision(self) -> str | None:
+        """The schema revision of the database (``None``: never migrated)."""
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            rev: str | None = MigrationContext.configure(conn).get_current_revision()
+            return rev
+
+    # -------------------------------------------------------------------------- rows
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def save(self, analysis: Analysis) -> Analysis:
+        """Store ``analysis`` under a new id; return it with that id (its permalink's)."""
+        for _ in range(3):
+            saved = replace(analysis, id=new_id())
+            row = {
+                "id": saved.id,
+                "created_at": datetime.now(UTC),
+                "title": saved.title,
+                "url": saved.url,
+                "text": saved.text,
+                "analysis": saved.to_json(),
+                "detector": saved.detector.name,
+                "spans": len(saved.spans),
+            }
+            try:
+                with self._write() as conn:
+                    conn.execute(insert(analyses).values(**row))
+                return saved
+            except IntegrityError:  # an id drawn twice: draw again
+                continue
+        raise RuntimeError("could not draw a free analysis id three times in a row")
+
+    def get_json(self, analysis_id: str) -> str | None:
+        """The saved analysis JSON text (as the API returned it), or ``None``."""
+        if not ID_PATTERN.match(analysis_id):
+            return None
+        with self.engine.connect() as conn:
+            raw: str | None = conn.execute(
+                select(analyses.c.analysis).where(analyses.c.id == analysis_id)
+            ).scalar_one_or_none()
+        return raw
+
+    def get(self, analysis_id: str) -> dict[str, Any] | None:
+        """The saved analysis as a JSON-ready dict, or ``None``."""
+        raw = self.get_json(analysis_id)
+        if raw is None:
+            return None
+        data: dict[str, Any] = json.loads(raw)
+        return data
+
+    def list(self, *, limit: int = 20, offset: int = 0, q: str | None = None) -> Page:
+        """Saved analyses, newest first; ``q`` keeps those whose title or text contains it."""
+        where = []
+        if q:
+            pattern = _like(q)
+            where.append(
+                or_(
+                    analyses.c.title.ilike(pattern, escape="\\"),
+                    analyses.c.text.ilike(pattern, escape="\\"),
+                )
+            )
+        columns = [
+            analyses.c.id,
+            analyses.c.created_at,
+            analyses.c.title,
+            analyses.c.url,
+            analyses.c.detector,
+            analyses.c.spans,
+            func.substr(analyses.c.text, 1, 200).label("preview"),
+        ]
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(analyses).where(*where)).scalar()
+            rows = conn.execute(
+                select(*columns)
+                .where(*where)
+                .order_by(analyses.c.seq.desc())
+                .limit(limit)
+                .offset(offset)
+            ).all()
+        items = tuple(
+            SavedSummary(
+                id=r.id,
+                created_at=_utc(r.created_at),
+                title=r.title,
+                url=r.url,
+                detector=r.detector,
+                spans=r.spans,
+                preview=r.preview or "",
+            )
+            for r in rows
+        )
+        return Page(items, int(total or 0), limit, offset)
+
+    def delete(self, analysis_id: str) -> bool:
+        """Delete a saved analysis; ``False`` when there was none with that id."""
+        if not ID_PATTERN.match(analysis_id):
+            return False
+        with self._write() as conn:
+            result = conn.execute(delete(analyses).where(analyses.c.id == analysis_id))
+        return bool(result.rowcount)
+
+    def count(self) -> int:
+        """How many analyses are saved."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(analyses)).scalar() or 0)
+
+    def ping(self) -> None:
+        """Raise when the database cannot be reached."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    """WAL, a busy timeout, and real transactions (DDL included) for SQLite.
+
+    Python's sqlite3 module otherwise starts transactions itself, only before DML, so a
+    migration's DDL would commit statement by statement; SQLAlchemy's documented recipe is to
+    switch that off and emit ``BEGIN`` on each transaction.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")

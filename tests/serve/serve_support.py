@@ -1,0 +1,139 @@
+"""Start ``spinscope serve`` as a real process on a free loopback port, and stop it cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from spinscope.analysis import Analysis
+from spinscope.serve.storage import Storage
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE = (ROOT / "examples" / "city-council.txt").read_text(encoding="utf-8")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (the kernel's choice)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A running server process."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def client(self, **kwargs: object) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=120, **kwargs)  # type: ignore[arg-type]
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop_cleanly(self) -> None:
+        """Stop the server; fail unless it shut down gracefully, without a traceback.
+
+        Uvicorn finishes the requests in flight and runs the app's shutdown, then re-raises
+        the signal it caught, so a clean stop exits by SIGTERM (or 0).
+        """
+        code = self.stop()
+        assert code in (0, -signal.SIGTERM), f"exit status {code}:\n{self.output()}"
+        assert "Traceback" not in self.output(), self.output()
+
+    def stop(self) -> int:
+        """SIGTERM, as a process manager would; return the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def start_server(
+    folder: Path,
+    *args: str,
+    database: str | None = None,
+    env: dict[str, str] | None = None,
+    ready_timeout: float = 120.0,
+) -> Server:
+    """Run ``spinscope serve`` with ``args`` and wait until ``/readyz`` answers 200."""
+    port = free_port()
+    database = database or f"sqlite:///{folder / 'serve.db'}"
+    log = folder / f"server-{port}.log"
+    full_env = {**os.environ, **(env or {})}
+    # the tests choose their own settings: none may leak in from the environment
+    for var in list(full_env):
+        if var.startswith("SPINSCOPE_") and var not in (env or {}):
+            del full_env[var]
+    command = [
+        sys.executable,
+        "-m",
+        "spinscope",
+        "serve",
+        "--port",
+        str(port),
+        "--database",
+        database,
+        "--log-level",
+        "warning",
+        *args,
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=full_env)
+    server = Server(process, f"http://127.0.0.1:{port}", log)
+    deadline = time.monotonic() + ready_timeout
+    while True:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited ({process.returncode}):\n{server.output()}")
+        try:
+            if httpx.get(f"{server.url}/readyz", timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            server.stop()
+            raise AssertionError(f"the server was not ready in time:\n{server.output()}")
+        time.sleep(0.1)
+
+
+def old_database(path: Path, analysis: Analysis) -> Storage:
+    """A database at revision 0001 (before the detector and span columns) holding one row."""
+    from alembic import command
+    from alembic.config import Config
+
+    s = Storage(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", "spinscope.serve:migrations")
+    with s.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    s.close()
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO analyses (id, created_at, title, url, text, analysis) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                "oldone",
+                "2025-01-02 03:04:05",
+                analysis.title,
+                None,
+                analysis.text,
+                analysis.to_json(),
+            ),
+        )
+    return Storage(f"sqlite:///{path}")

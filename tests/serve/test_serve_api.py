@@ -1,0 +1,276 @@
+"""The REST API in-process (TestClient, baseline detector): shapes, errors, limits, storage."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+
+import pytest
+from serve_support import ARTICLE
+
+from analysis_support import HARBOUR_ARTICLE
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response, status: int, *words: str) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status
+    assert {"type", "title", "status", "detail"} <= set(body)
+    for word in words:
+        assert word in body["detail"], body
+    return body
+
+
+def test_analyze_text_returns_the_cli_json(client, baseline_analyzer) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    r = client.post("/v1/analyze", json={"text": ARTICLE})
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/json"
+    body = r.json()
+    schema = json.loads(
+        resources.files("spinscope").joinpath("resources/analysis.schema.json").read_text()
+    )
+    jsonschema.validate(body, schema)
+    # the same analysis as the library (and so as the CLI's --format json)
+    expected = baseline_analyzer.analyze(ARTICLE).to_dict()
+    assert body["spans"] == expected["spans"]
+    assert body["summary"] == expected["summary"]
+    assert body["id"] == "article"  # not saved: no permanent id
+    assert client.get("/v1/analyses").json()["total"] == 0
+
+
+def test_save_get_list_delete(client) -> None:
+    r = client.post("/v1/analyze", json={"text": ARTICLE, "save": True, "title": "Fees"})
+    assert r.status_code == 201
+    saved = r.json()
+    assert saved["title"] == "Fees"
+    assert r.headers["location"] == f"/v1/analyses/{saved['id']}"
+    assert client.get(f"/v1/analyses/{saved['id']}").json() == saved
+    listed = client.get("/v1/analyses").json()
+    assert listed["total"] == 1 and listed["items"][0]["id"] == saved["id"]
+    item = listed["items"][0]
+    assert item["spans"] == len(saved["spans"]) and item["detector"] == "baseline"
+    assert item["created_at"].endswith("Z")
+    assert client.delete(f"/v1/analyses/{saved['id']}").status_code == 204
+    assert_problem(client.get(f"/v1/analyses/{saved['id']}"), 404, saved["id"])
+    assert_problem(client.delete(f"/v1/analyses/{saved['id']}"), 404)
+
+
+def test_list_is_newest_first_paged_and_searchable(client) -> None:
+    ids = []
+    for i in range(5):
+        text = f"Article number {i}. {'Harbour' if i % 2 else 'Parking'} news.\n" + ARTICLE
+        ids.append(
+            client.post("/v1/analyze", json={"text": text, "title": f"T{i}", "save": True}).json()[
+                "id"
+            ]
+        )
+    page = client.get("/v1/analyses", params={"limit": 2, "offset": 1}).json()
+    assert [i["id"] for i in page["items"]] == [ids[3], ids[2]]
+    assert page["total"] == 5 and page["limit"] == 2 and page["offset"] == 1
+    found = client.get("/v1/analyses", params={"q": "harbour"}).json()
+    assert {i["id"] for i in found["items"]} == {ids[1], ids[3]}
+    assert client.get("/v1/analyses", params={"q": "t4"}).json()["items"][0]["id"] == ids[4]
+    # LIKE wildcards are searched for literally
+    assert client.get("/v1/analyses", params={"q": "%"}).json()["total"] == 0
+    assert_problem(client.get("/v1/analyses", params={"limit": 0}), 422, "limit")
+    assert_problem(client.get("/v1/analyses", params={"limit": 101}), 422, "limit")
+
+
+def test_file_upload_and_html(client) -> None:
+    r = client.post(
+        "/v1/analyze",
+        files={"file": ("fees.txt", ARTICLE.encode("utf-8"), "text/plain")},
+        data={"save": "true", "threshold": "0.3"},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["detector"]["threshold"] == 0.3
+    page = (
+        "<!doctype html><html><head><title>Harbour</title></head><body><article>"
+        + "".join(f"<p>{p}</p>" for p in HARBOUR_ARTICLE.split("\n") if p)
+        + "</article></body></html>"
+    )
+    r = client.post("/v1/analyze", json={"html": page})
+    assert r.status_code == 200, r.text
+    assert "shameful campaign" in r.json()["text"]
+    assert "<p>" not in r.json()["text"]
+
+
+def test_threshold_filters_the_baseline(client) -> None:
+    low = client.post("/v1/analyze", json={"text": ARTICLE, "threshold": 0.0}).json()
+    high = client.post("/v1/analyze", json={"text": ARTICLE, "threshold": 0.9}).json()
+    assert high["detector"]["threshold"] == 0.9
+    assert {(s["start"], s["technique"]) for s in high["spans"]} == {
+        (s["start"], s["technique"]) for s in low["spans"] if s["score"] >= 0.9
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"text": ""}, ["empty"]),
+        ({"text": " \n\t "}, ["empty"]),
+        ({}, ["give the article"]),
+        ({"text": "a", "url": "https://example.org/"}, ["only one", "text and url"]),
+        ({"text": "a", "threshold": 1.5}, ["threshold"]),
+        ({"text": "a", "save": "perhaps"}, ["save"]),
+        ({"text": "a", "colour": "red"}, ["colour"]),
+        ({"text": 12}, ["text"]),
+        ({"url": "ftp://example.org/a.txt"}, ["http(s)"]),
+        ({"url": "http://127.0.0.1:9/article"}, ["refusing", "loopback"]),
+        ({"url": "http://[::1]:9/article"}, ["refusing"]),
+        ({"html": "<html><head></head><body> </body></html>"}, ["no article text"]),
+    ],
+)
+def test_bad_input_is_422_problem(client, body, words) -> None:
+    body = assert_problem(client.post("/v1/analyze", json=body), 422, *words)
+    assert body["type"] == "/problems/invalid-input"
+
+
+def test_malformed_json_is_422(client) -> None:
+    r = client.post(
+        "/v1/analyze", content=b'{"text": "unclosed', headers={"content-type": "application/json"}
+    )
+    body = assert_problem(r, 422, "JSON")
+    assert body["errors"][0]["type"] == "json_invalid"
+    assert_problem(
+        client.post("/v1/analyze", content=b"[1, 2]", headers={"content-type": "application/json"}),
+        422,
+    )
+
+
+def test_too_large_is_413(make_client) -> None:
+    client = make_client(max_chars=1000, max_body_bytes=50_000)
+    assert_problem(client.post("/v1/analyze", json={"text": "word " * 201}), 413, "1,000")
+    # the extracted text of a file counts too
+    r = client.post("/v1/analyze", files={"file": ("a.txt", b"word " * 300, "text/plain")})
+    assert_problem(r, 413, "1,000")
+    # a body over the byte cap is refused by its Content-Length, before it is read
+    assert_problem(client.post("/v1/analyze", json={"text": "x" * 60_000}), 413, "50,000")
+
+
+def test_default_text_cap_is_200000_characters(client) -> None:
+    assert_problem(client.post("/v1/analyze", json={"text": "a " * 100_001}), 413, "200,000")
+
+
+def test_unsupported_media_type(client) -> None:
+    r = client.post("/v1/analyze", content=ARTICLE, headers={"content-type": "text/plain"})
+    assert_problem(r, 415, "application/json")
+
+
+def test_unknown_routes_and_ids_are_404_problems(client) -> None:
+    assert_problem(client.get("/v1/analyses/nosuchid"), 404, "nosuchid")
+    assert_problem(client.get("/v1/analyses/..%2F..%2Fetc"), 404)
+    assert_problem(client.get("/v1/nothing"), 404)
+
+
+def test_api_key_guards_writes_only(make_client) -> None:
+    client = make_client(api_key="s3cret")
+    assert_problem(client.post("/v1/analyze", json={"text": ARTICLE}), 401, "Bearer")
+    r = client.post(
+        "/v1/analyze", json={"text": ARTICLE}, headers={"Authorization": "Bearer wrong"}
+    )
+    assert_problem(r, 401, "wrong")
+    assert r.headers["www-authenticate"].startswith("Bearer")
+    r = client.post("/v1/analyze", json={"text": ARTICLE}, headers={"Authorization": "Basic x"})
+    assert_problem(r, 401)
+    ok = {"Authorization": "Bearer s3cret"}
+    r = client.post("/v1/analyze", json={"text": ARTICLE, "save": True}, headers=ok)
+    assert r.status_code == 201
+    saved = r.json()["id"]
+    # reads need no key
+    assert client.get(f"/v1/analyses/{saved}").status_code == 200
+    assert client.get("/v1/analyses").status_code == 200
+    assert_problem(client.delete(f"/v1/analyses/{saved}"), 401)
+    assert client.delete(f"/v1/analyses/{saved}", headers=ok).status_code == 204
+
+
+def test_techniques_health_schema_and_docs(client) -> None:
+    t = client.get("/v1/techniques").json()
+    assert len(t["techniques"]) == 23 and len(t["categories"]) == 6
+    assert all({"what", "why", "ask"} <= set(e) for e in t["techniques"])
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["detector"]["name"] == "baseline"
+    assert client.get("/v1/schema/analysis").json()["title"]
+    spec = client.get("/openapi.json").json()
+    assert {"/v1/analyze", "/v1/analyses", "/v1/analyses/{analysis_id}", "/v1/techniques"} <= set(
+        spec["paths"]
+    )
+    content = spec["paths"]["/v1/analyze"]["post"]["requestBody"]["content"]
+    assert {"application/json", "multipart/form-data"} <= set(content)
+
+
+def test_security_headers(client) -> None:
+    for path in ("/healthz", "/v1/techniques", "/"):
+        r = client.get(path)
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"
+
+
+class _Pages(BaseHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if self.path == "/story":
+            body = (
+                "<html><head><title>Harbour</title></head><body><article>"
+                + "".join(f"<p>{line}</p>" for line in HARBOUR_ARTICLE.splitlines() if line)
+                + "</article></body></html>"
+            ).encode()
+            ctype, status = "text/html; charset=utf-8", 200
+        elif self.path == "/photo":
+            body, ctype, status = b"\x89PNG", "image/png", 200
+        else:
+            body, ctype, status = b"<html>gone</html>", "text/html", 404
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_url_fetching(make_client, site: str) -> None:
+    refusing = make_client()
+    assert_problem(
+        refusing.post("/v1/analyze", json={"url": f"{site}/story"}), 422, "refusing", "loopback"
+    )
+    client = make_client(allow_private=True)
+    r = client.post("/v1/analyze", json={"url": f"{site}/story", "save": True})
+    assert r.status_code == 201, r.text
+    assert r.json()["url"] == f"{site}/story" and "traitors" in r.json()["text"]
+    # a URL that fails says why
+    assert_problem(client.post("/v1/analyze", json={"url": f"{site}/missing"}), 422, "404")
+    assert_problem(client.post("/v1/analyze", json={"url": f"{site}/photo"}), 422, "image/png")
+
+
+def test_docs_work_offline(client) -> None:
+    """/docs is Swagger UI whose every script and stylesheet the app serves itself."""
+    import re
+
+    page = client.get("/docs")
+    assert page.status_code == 200 and "SwaggerUIBundle" in page.text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(a.startswith("/static/docs/") for a in assets), assets
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+    assert client.get("/redoc").status_code == 404
