@@ -60,8 +60,10 @@ def main() -> None:
     docs = [Document(d.id, d.text) for d in load_ptc("dev", args.data)]
     words = [len(d.text.split()) for d in docs]
     typical = [d for d, w in zip(docs, words, strict=True) if 500 <= w <= 800]
-    print(f"dev articles: {len(docs)}, words median {statistics.median(words):.0f}, "
-          f"typical (500-800 words): {len(typical)}")
+    print(
+        f"dev articles: {len(docs)}, words median {statistics.median(words):.0f}, "
+        f"typical (500-800 words): {len(typical)}"
+    )
 
     meds = {}
     for batch_size in (1, 8):
@@ -74,9 +76,11 @@ def main() -> None:
             tagger.predict(docs)
             timings.append(time.perf_counter() - t0)
         meds[batch_size] = med = statistics.median(timings)
-        print(f"onnx int8, {batch_size:2d} windows per batch: {len(docs) / med:.1f} articles/s, "
-              f"{1000 * med / len(docs):.1f} ms/article "
-              f"(median of {args.runs} runs over the dev set)")
+        print(
+            f"onnx int8, {batch_size:2d} windows per batch: {len(docs) / med:.1f} articles/s, "
+            f"{1000 * med / len(docs):.1f} ms/article "
+            f"(median of {args.runs} runs over the dev set)"
+        )
     tagger = Tagger().load()
     tagger.recent_size = 0
     med = meds[tagger.batch_size]
@@ -87,8 +91,10 @@ def main() -> None:
         per_article.append(time.perf_counter() - t0)
     if per_article:
         m = statistics.median(per_article)
-        print(f"onnx int8, one typical article at a time: {1 / m:.1f} articles/s, "
-              f"{1000 * m:.1f} ms/article (median over {len(per_article)} articles)")
+        print(
+            f"onnx int8, one typical article at a time: {1 / m:.1f} articles/s, "
+            f"{1000 * m:.1f} ms/article (median over {len(per_article)} articles)"
+        )
 
     paths = []
     if args.data:
@@ -103,25 +109,29 @@ def main() -> None:
     for _ in range(args.runs):
         out = subprocess.run(
             [sys.executable, "-c", COLD, str(first), *map(str, paths)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         colds.append(json.loads(out.stdout))
-    print(f"cold start (import + load + first article): "
-          f"{statistics.median(c['cold_start_s'] for c in colds):.2f} s "
-          f"(load {statistics.median(c['load_s'] for c in colds):.2f} s); "
-          f"peak RSS after all 75 articles: {max(c['peak_rss_mb'] for c in colds):.0f} MB; "
-          f"torch/transformers imported: {colds[0]['heavy_modules'] or 'no'}")
+    print(
+        f"cold start (import + load + first article): "
+        f"{statistics.median(c['cold_start_s'] for c in colds):.2f} s "
+        f"(load {statistics.median(c['load_s'] for c in colds):.2f} s); "
+        f"peak RSS after all 75 articles: {max(c['peak_rss_mb'] for c in colds):.0f} MB; "
+        f"torch/transformers imported: {colds[0]['heavy_modules'] or 'no'}"
+    )
 
     if args.checkpoint:
         subset = docs[: args.naive_articles]
         naive = naive_torch(Path(args.checkpoint), subset)
-        onnx = min(
-            _timed(lambda: tagger.predict(subset)) for _ in range(args.runs)
+        onnx = min(_timed(lambda: tagger.predict(subset)) for _ in range(args.runs))
+        print(
+            f"naive torch fp32, one sentence at a time ({len(subset)} articles): "
+            f"{len(subset) / naive:.2f} articles/s, {1000 * naive / len(subset):.1f} ms/article; "
+            f"the shipped onnx int8 path on the same articles: {len(subset) / onnx:.2f} "
+            f"articles/s -> {naive / onnx:.1f}x faster"
         )
-        print(f"naive torch fp32, one sentence at a time ({len(subset)} articles): "
-              f"{len(subset) / naive:.2f} articles/s, {1000 * naive / len(subset):.1f} ms/article; "
-              f"the shipped onnx int8 path on the same articles: {len(subset) / onnx:.2f} "
-              f"articles/s -> {naive / onnx:.1f}x faster")
 
 
 def _timed(fn: object) -> float:

@@ -95,19 +95,25 @@ def main() -> None:
         detectors[folder] = Tagger(folder)
         detectors[folder + "+rules"] = HybridDetector(Tagger(folder))
     results = {}
-    print(f"{'detector':<28} {'SI F1':>6} {'FLC P':>6} {'FLC R':>6} {'FLC F1':>6} "
-          f"{'st3 mi':>6} {'st3 ma':>6} {'TC F1':>6} {'secs':>5}")
+    print(
+        f"{'detector':<28} {'SI F1':>6} {'FLC P':>6} {'FLC R':>6} {'FLC F1':>6} "
+        f"{'st3 mi':>6} {'st3 ma':>6} {'TC F1':>6} {'secs':>5}"
+    )
     for name, det in detectors.items():
         r = evaluate(det, data)
         results[name] = r
-        print(f"{name[-28:]:<28} {r['si']['f1']:6.3f} {r['flc']['precision']:6.3f} "
-              f"{r['flc']['recall']:6.3f} {r['flc']['f1']:6.3f} {r['st3']['micro_f1']:6.3f} "
-              f"{r['st3']['macro_f1']:6.3f} {r['tc']['f1']:6.3f} {r['seconds']:5.1f}")
+        print(
+            f"{name[-28:]:<28} {r['si']['f1']:6.3f} {r['flc']['precision']:6.3f} "
+            f"{r['flc']['recall']:6.3f} {r['flc']['f1']:6.3f} {r['st3']['micro_f1']:6.3f} "
+            f"{r['st3']['macro_f1']:6.3f} {r['tc']['f1']:6.3f} {r['seconds']:5.1f}"
+        )
         if args.per_technique:
             for key in sorted(k for k in r["flc"] if k.startswith("f1/")):
                 t = key[3:]
-                print(f"    {t:<34} P {r['flc'].get('precision/' + t, 0):.3f} "
-                      f"R {r['flc'].get('recall/' + t, 0):.3f} F1 {r['flc'][key]:.3f}")
+                print(
+                    f"    {t:<34} P {r['flc'].get('precision/' + t, 0):.3f} "
+                    f"R {r['flc'].get('recall/' + t, 0):.3f} F1 {r['flc'][key]:.3f}"
+                )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
 

@@ -118,9 +118,7 @@ class Document:
 
     def with_layer(self, name: str, spans: Iterable[Span]) -> Document:
         """A copy with layer ``name`` set to ``spans`` (replacing any layer of that name)."""
-        return Document(
-            self.id, self.text, self.metadata, {**self.layers, name: tuple(spans)}
-        )
+        return Document(self.id, self.text, self.metadata, {**self.layers, name: tuple(spans)})
 
     def layer(self, name: str) -> tuple[Span, ...]:
         """The spans of layer ``name``, sorted; empty if the layer is absent."""

@@ -52,9 +52,7 @@ class UnknownTechniqueError(SpinscopeError):
 
     def __init__(self, name: str, valid: list[str] | tuple[str, ...], where: str = "") -> None:
         place = f" in {where}" if where else ""
-        super().__init__(
-            f"unknown technique {name!r}{place}; valid names are: {', '.join(valid)}"
-        )
+        super().__init__(f"unknown technique {name!r}{place}; valid names are: {', '.join(valid)}")
         self.name = name
 
 

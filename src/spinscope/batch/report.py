@@ -1,0 +1,677 @@
+"""The dashboard of a batch run: one self-contained HTML file, CSV summaries, article reports.
+
+:func:`summarise` reads the run's tables into plain summaries (lists of dicts);
+:func:`write_report` writes them as CSV files, draws them with Altair (Vega-Lite), and inlines
+the Vega JavaScript that ``vl-convert-python`` ships, so the page works offline (no CDN). The
+most charged articles link to their own HTML reports, made by analysing the stored text again
+with the run's detector and threshold.
+
+Written beside ``report.html`` (say)::
+
+    report_files/techniques.csv ... top_articles.csv   the summaries, one CSV per view
+    report_files/articles/<id>.html                    the most charged articles' reports
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from spinscope.batch.runner import model_fingerprint, read_manifest
+from spinscope.batch.tables import CATEGORY_COLUMNS, atomic_write_bytes, read_rows
+from spinscope.taxonomy import CATEGORIES, TECHNIQUES, technique
+
+__all__ = ["ReportSummary", "WrittenReport", "summarise", "write_report"]
+
+#: Sources shown by name in the per-source views; the rest are left out (the CSVs have all).
+TOP_SOURCES = 20
+#: Phrases listed per technique.
+TOP_PHRASES = 5
+
+_DOC_COLUMNS = [
+    "id",
+    "seq",
+    "source",
+    "date",
+    "title",
+    "url",
+    "status",
+    "n_words",
+    "n_spans",
+    "density",
+    "charge",
+    "charge_density",
+    "techniques",
+    "warning_codes",
+    *CATEGORY_COLUMNS.values(),
+]
+_SPAN_COLUMNS = ["doc_id", "technique", "category", "score", "quoted", "text"]
+
+
+@dataclass
+class ReportSummary:
+    """Everything the dashboard shows, as rows ready for CSV and for the charts."""
+
+    counts: dict[str, int]
+    techniques: list[dict[str, Any]]
+    categories: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+    source_techniques: list[dict[str, Any]]
+    over_time: list[dict[str, Any]]
+    period: str
+    source_density: list[dict[str, Any]]
+    top_phrases: list[dict[str, Any]]
+    top_articles: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    """Where :func:`write_report` wrote the dashboard and its companions."""
+
+    html: Path
+    folder: Path
+    documents: int
+    articles: int
+
+
+# ------------------------------------------------------------------------------- summaries
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _box(values: Sequence[float]) -> dict[str, float]:
+    """Quartiles and whiskers (the furthest values within 1.5 IQR of the box)."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        q1 = median = q3 = ordered[0]
+    else:
+        q1, median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+    reach = 1.5 * (q3 - q1)
+    low = min(v for v in ordered if v >= q1 - reach)
+    high = max(v for v in ordered if v <= q3 + reach)
+    return {
+        "q1": round(q1, 3),
+        "median": round(median, 3),
+        "q3": round(q3, 3),
+        "low": round(low, 3),
+        "high": round(high, 3),
+        "mean": round(statistics.fmean(ordered), 3),
+    }
+
+
+def _phrase(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" \t\n.,;:!?\"'“”‘’()").lower()
+
+
+def _period_of(dates: Iterable[date]) -> str:
+    found = list(dates)
+    if found and (max(found) - min(found)).days <= 92:
+        return "week"
+    return "month"
+
+
+def _period_start(day: date, period: str) -> str:
+    if period == "week":
+        return (day - timedelta(days=day.weekday())).isoformat()
+    return day.replace(day=1).isoformat()
+
+
+def summarise(
+    documents: Iterable[Mapping[str, Any]], spans: Iterable[Mapping[str, Any]], top: int = 25
+) -> ReportSummary:
+    """Summaries of a run's ``documents`` and ``spans`` rows (analysed documents only)."""
+    docs = list(documents)
+    ok = [d for d in docs if d["status"] == "ok"]
+    ok_ids = {d["id"] for d in ok}
+    statuses = Counter(d["status"] for d in docs)
+    span_list = [s for s in spans if s["doc_id"] in ok_ids]
+    counts = {
+        "documents": len(docs),
+        "ok": statuses.get("ok", 0),
+        "skipped": statuses.get("skipped", 0),
+        "failed": statuses.get("failed", 0),
+        "spans": len(span_list),
+    }
+    notes: list[str] = []
+    n_ok = len(ok)
+
+    spans_by_technique = Counter(s["technique"] for s in span_list)
+    docs_by_technique = Counter(t for d in ok for t in d["techniques"] or [])
+    techniques = [
+        {
+            "technique": name,
+            "title": technique(name).title,
+            "category": technique(name).category,
+            "articles": docs_by_technique.get(name, 0),
+            "share_of_articles": _share(docs_by_technique.get(name, 0), n_ok),
+            "spans": spans_by_technique.get(name, 0),
+        }
+        for name in TECHNIQUES
+    ]
+    categories = []
+    for category, column in CATEGORY_COLUMNS.items():
+        with_it = sum(1 for d in ok if (d.get(column) or 0) > 0)
+        categories.append(
+            {
+                "category": category,
+                "articles": with_it,
+                "share_of_articles": _share(with_it, n_ok),
+                "spans": sum(int(d.get(column) or 0) for d in ok),
+            }
+        )
+
+    by_source: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for d in ok:
+        if d.get("source"):
+            by_source[str(d["source"])].append(d)
+    sources: list[dict[str, Any]] = sorted(
+        (
+            {
+                "source": name,
+                "articles": len(rows),
+                "spans": sum(int(r["n_spans"]) for r in rows),
+                "mean_density": round(statistics.fmean(float(r["density"]) for r in rows), 3),
+            }
+            for name, rows in by_source.items()
+        ),
+        key=lambda r: (-r["articles"], r["source"]),
+    )
+    if not sources:
+        notes.append(
+            "The input has no source (outlet) column, so there are no per-source views. Name "
+            "the column with spinscope batch --source-field."
+        )
+    elif n_ok and len(by_source) < n_ok:
+        missing = n_ok - sum(len(v) for v in by_source.values())
+        if missing:
+            notes.append(f"{missing} analysed articles have no source; per-source views omit them.")
+    source_techniques = [
+        {
+            "source": s["source"],
+            "technique": name,
+            "title": technique(name).title,
+            "articles": sum(1 for d in by_source[s["source"]] if name in (d["techniques"] or [])),
+            "share_of_articles": _share(
+                sum(1 for d in by_source[s["source"]] if name in (d["techniques"] or [])),
+                s["articles"],
+            ),
+        }
+        for s in sources
+        for name in TECHNIQUES
+    ]
+    source_density = [
+        {"source": s["source"], "articles": s["articles"]}
+        | _box([float(d["density"]) for d in by_source[s["source"]]])
+        for s in sources
+    ]
+
+    dated = [(d, _parse_date(d.get("date"))) for d in ok]
+    with_dates = [(d, day) for d, day in dated if day is not None]
+    period = _period_of(day for _, day in with_dates)
+    over_time: list[dict[str, Any]] = []
+    if with_dates:
+        by_period: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+        for d, day in with_dates:
+            by_period[_period_start(day, period)].append(d)
+        for start in sorted(by_period):
+            rows = by_period[start]
+            for category, column in CATEGORY_COLUMNS.items():
+                n = sum(1 for r in rows if (r.get(column) or 0) > 0)
+                over_time.append(
+                    {
+                        "period": start,
+                        "category": category,
+                        "articles": len(rows),
+                        "with_category": n,
+                        "share_of_articles": _share(n, len(rows)),
+                    }
+                )
+        if len(with_dates) < n_ok:
+            notes.append(
+                f"{n_ok - len(with_dates)} analysed articles have no readable date "
+                "(YYYY-MM-DD); the view over time omits them."
+            )
+    else:
+        notes.append(
+            "The input has no date column (or no date in YYYY-MM-DD form), so there is no view "
+            "over time. Name the column with spinscope batch --date-field."
+        )
+
+    phrases: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for s in span_list:
+        key = _phrase(str(s["text"]))
+        if key:
+            phrases[s["technique"]][key].append(float(s["score"]))
+    top_phrases = []
+    for name in TECHNIQUES:
+        ranked = sorted(
+            phrases.get(name, {}).items(),
+            key=lambda kv: (-len(kv[1]), -statistics.fmean(kv[1]), kv[0]),
+        )[:TOP_PHRASES]
+        for rank, (phrase, scores) in enumerate(ranked, start=1):
+            top_phrases.append(
+                {
+                    "technique": name,
+                    "title": technique(name).title,
+                    "rank": rank,
+                    "phrase": phrase,
+                    "count": len(scores),
+                    "mean_score": round(statistics.fmean(scores), 4),
+                }
+            )
+
+    judged = [d for d in ok if "too_short" not in (d.get("warning_codes") or [])]
+    if judged and len(judged) < n_ok:
+        notes.append(
+            f"{n_ok - len(judged)} articles too short to judge are left out of the most "
+            "charged articles."
+        )
+    elif not judged:
+        judged = ok  # all short: rank them anyway rather than show nothing
+    ranked_docs = sorted(judged, key=lambda d: (-float(d["charge_density"]), int(d["seq"])))[:top]
+    top_articles = [
+        {
+            "rank": i,
+            "id": d["id"],
+            "title": d.get("title") or "",
+            "source": d.get("source") or "",
+            "date": d.get("date") or "",
+            "url": d.get("url") or "",
+            "charge_density": round(float(d["charge_density"]), 3),
+            "density": round(float(d["density"]), 3),
+            "spans": int(d["n_spans"]),
+            "words": int(d["n_words"]),
+            "techniques": "; ".join(technique(t).title for t in d["techniques"] or []),
+        }
+        for i, d in enumerate(ranked_docs, start=1)
+    ]
+    return ReportSummary(
+        counts=counts,
+        techniques=techniques,
+        categories=categories,
+        sources=sources,
+        source_techniques=source_techniques,
+        over_time=over_time,
+        period=period,
+        source_density=source_density,
+        top_phrases=top_phrases,
+        top_articles=top_articles,
+        notes=notes,
+    )
+
+
+# ------------------------------------------------------------------------------- charts
+
+
+def _data(rows: Sequence[Mapping[str, Any]]) -> Any:
+    import altair as alt
+
+    return alt.Data(values=list(rows))  # type: ignore[no-untyped-call]
+
+
+def _category_scale() -> Any:
+    import altair as alt
+
+    return alt.Scale(domain=list(CATEGORIES), scheme="tableau10")
+
+
+def _charts(summary: ReportSummary) -> dict[str, dict[str, Any]]:
+    """Vega-Lite specs of the views, by name; views without data are left out."""
+    import altair as alt
+
+    cat = _category_scale()
+    out: dict[str, dict[str, Any]] = {}
+    out["techniques"] = (
+        alt.Chart(_data(summary.techniques))
+        .mark_bar()
+        .encode(
+            y=alt.Y("title:N", sort="-x", title=None),
+            x=alt.X("share_of_articles:Q", axis=alt.Axis(format="%"), title="share of articles"),
+            color=alt.Color("category:N", scale=cat, title="category"),
+            tooltip=["title:N", "category:N", "articles:Q", "spans:Q"],
+        )
+        .properties(width=520, height=alt.Step(16))
+        .to_dict()
+    )
+    out["categories"] = (
+        alt.Chart(_data(summary.categories))
+        .mark_bar()
+        .encode(
+            y=alt.Y("category:N", sort=list(CATEGORIES), title=None),
+            x=alt.X("share_of_articles:Q", axis=alt.Axis(format="%"), title="share of articles"),
+            color=alt.Color("category:N", scale=cat, legend=None),
+            tooltip=["category:N", "articles:Q", "spans:Q"],
+        )
+        .properties(width=520, height=alt.Step(22))
+        .to_dict()
+    )
+    shown = {s["source"] for s in summary.sources[:TOP_SOURCES]}
+    if shown:
+        order = [s["source"] for s in summary.sources[:TOP_SOURCES]]
+        out["source_techniques"] = (
+            alt.Chart(_data([r for r in summary.source_techniques if r["source"] in shown]))
+            .mark_rect()
+            .encode(
+                x=alt.X("title:N", sort=[technique(t).title for t in TECHNIQUES], title=None),
+                y=alt.Y("source:N", sort=order, title=None),
+                color=alt.Color(
+                    "share_of_articles:Q",
+                    scale=alt.Scale(scheme="oranges"),
+                    legend=alt.Legend(format="%"),
+                    title="share of articles",
+                ),
+                tooltip=["source:N", "title:N", "articles:Q", "share_of_articles:Q"],
+            )
+            .properties(height=alt.Step(18), width=alt.Step(22))
+            .to_dict()
+        )
+        boxes = [r for r in summary.source_density if r["source"] in shown]
+        base = alt.Chart(_data(boxes)).encode(y=alt.Y("source:N", sort=order, title=None))
+        out["source_density"] = (
+            alt.layer(
+                base.mark_rule().encode(
+                    x=alt.X("low:Q", title="technique spans per 1,000 words"), x2="high:Q"
+                ),
+                base.mark_bar(size=12, color="#9ecae9").encode(x="q1:Q", x2="q3:Q"),
+                base.mark_tick(color="#08306b", thickness=2, size=14).encode(
+                    x="median:Q",
+                    tooltip=["source:N", "articles:Q", "median:Q", "q1:Q", "q3:Q", "mean:Q"],
+                ),
+            )
+            .properties(width=520, height=alt.Step(20))
+            .to_dict()
+        )
+    if summary.over_time:
+        out["over_time"] = (
+            alt.Chart(_data(summary.over_time))
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("period:T", title=summary.period),
+                y=alt.Y(
+                    "share_of_articles:Q", axis=alt.Axis(format="%"), title="share of articles"
+                ),
+                color=alt.Color("category:N", scale=cat, title="category"),
+                tooltip=["period:T", "category:N", "with_category:Q", "articles:Q"],
+            )
+            .properties(width=620, height=260)
+            .to_dict()
+        )
+    return out
+
+
+# ------------------------------------------------------------------------------- writing
+
+_CSVS = {
+    "techniques": "techniques",
+    "categories": "categories",
+    "sources": "sources",
+    "source_techniques": "source_techniques",
+    "source_density": "source_density",
+    "over_time": "over_time",
+    "top_phrases": "top_phrases",
+    "top_articles": "top_articles",
+}
+
+
+def _csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> bytes:
+    buffer = io.StringIO()
+    names = list(columns or (rows[0].keys() if rows else []))
+    writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _safe_name(doc_id: str, taken: set[str]) -> str:
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in doc_id)[:120] or "article"
+    name, n = stem, 1
+    while name in taken:
+        n += 1
+        name = f"{stem}-{n}"
+    taken.add(name)
+    return f"{name}.html"
+
+
+def _article_reports(
+    run: Path,
+    manifest: Mapping[str, Any],
+    top_articles: list[dict[str, Any]],
+    folder: Path,
+    notify: Callable[[str], None],
+) -> dict[str, str]:
+    """Write the per-article HTML reports; map doc id -> path relative to the dashboard."""
+    if not top_articles:
+        return {}
+    from spinscope.analyzer import Analyzer
+    from spinscope.document import Document
+    from spinscope.render.html import render_html
+
+    wanted = {a["id"] for a in top_articles}
+    rows = {
+        r["id"]: r
+        for r in read_rows(run, "documents", ["id", "text", "title", "url", "date", "source"])
+        if r["id"] in wanted
+    }
+    detector = manifest.get("detector")
+    threshold = manifest.get("threshold")
+    then = manifest.get("fingerprint", {}).get("model")
+    if then is not None and model_fingerprint(detector, threshold) != then:
+        notify(
+            "the installed model or spinscope version differs from the run's; the article "
+            "reports come from the installed one and may differ from the tables."
+        )
+    analyzer = Analyzer(detector, threshold=threshold).load()
+    taken: set[str] = set()
+    links: dict[str, str] = {}
+    for article in top_articles:
+        row = rows.get(article["id"])
+        if row is None or not str(row.get("text") or "").strip():
+            continue
+        meta = {k: row[k] for k in ("date", "source") if row.get(k)}
+        analysis = analyzer.analyze(
+            Document(str(row["id"]), str(row["text"]), meta),
+            title=row.get("title"),
+            url=row.get("url"),
+        )
+        name = _safe_name(str(row["id"]), taken)
+        atomic_write_bytes(folder / "articles" / name, render_html(analysis).encode("utf-8"))
+        links[article["id"]] = f"{folder.name}/articles/{name}"
+    return links
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
+    head = "".join(f"<th>{_e(label)}</th>" for _, label in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{cell}</td>" for cell in row_cells) + "</tr>"
+        for row_cells in ([_e(r.get(key, "")) for key, _ in columns] for r in rows)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+_STYLE = """
+body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;
+color:#1b1b1b}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd}
+.facts{color:#555}.note{background:#fff6e0;border-left:4px solid #e0a100;padding:.5rem .8rem;
+margin:.5rem 0}table{border-collapse:collapse;font-size:.9rem;margin:.6rem 0}
+td,th{border-bottom:1px solid #e3e3e3;padding:.25rem .6rem;text-align:left;vertical-align:top}
+th{background:#f5f5f5}.chart{margin:.6rem 0;overflow-x:auto}.phrases td:first-child{width:14rem}
+"""
+
+
+def _page(
+    summary: ReportSummary,
+    manifest: Mapping[str, Any],
+    specs: Mapping[str, dict[str, Any]],
+    links: Mapping[str, str],
+    folder: Path,
+) -> str:
+    import vl_convert
+
+    from spinscope.render.html import embed_json
+
+    vlc: Any = vl_convert  # its stubs make the optional snippet required
+
+    try:  # the Vega-Lite version Altair writes its specs for
+        import altair as alt
+
+        vl_version: str | None = ".".join(alt.SCHEMA_VERSION.split(".")[:2])
+        bundle = vlc.javascript_bundle(None, vl_version)
+    except Exception:  # an unknown version: vl-convert's newest
+        bundle = vlc.javascript_bundle()
+    safe_bundle = bundle.replace("</script", "<\\/script")
+    c = summary.counts
+    detector = manifest.get("fingerprint", {}).get("model", {}).get("detector", "")
+    threshold = manifest.get("threshold")
+    facts = (
+        f"{c['documents']} documents: {c['ok']} analysed, {c['skipped']} skipped, "
+        f"{c['failed']} failed; {c['spans']} technique spans. Detector: {detector}"
+        f"{'' if threshold is None else f', threshold {threshold}'}. Inputs: "
+        f"{', '.join(manifest.get('inputs', []))}."
+    )
+    notes = list(summary.notes)
+    if not manifest.get("complete"):
+        notes.insert(0, "This run is not complete: the report covers the chunks done so far.")
+
+    def chart(name: str, title: str, about: str) -> str:
+        if name not in specs:
+            return ""
+        return (
+            f"<h2>{_e(title)}</h2><p>{_e(about)}</p>"
+            f'<div class="chart" id="chart-{name}" role="img" aria-label="{_e(title)}"></div>'
+        )
+
+    sections = "".join(
+        [
+            chart(
+                "techniques",
+                "Techniques",
+                "Share of analysed articles with each technique, coloured by category.",
+            ),
+            chart(
+                "categories",
+                "Categories",
+                "Share of analysed articles with at least one technique of each category.",
+            ),
+            chart(
+                "source_techniques",
+                "Techniques by source",
+                "Share of each source's articles with each technique (the "
+                f"{TOP_SOURCES} sources with most articles).",
+            ),
+            chart(
+                "over_time",
+                "Categories over time",
+                f"Share of the articles of each {summary.period} with each category.",
+            ),
+            chart(
+                "source_density",
+                "Persuasion density by source",
+                "Technique spans per 1,000 words: box from the first to the third quartile, "
+                "tick at the median, whiskers to 1.5 IQR.",
+            ),
+        ]
+    )
+    phrase_rows = defaultdict(list)
+    for p in summary.top_phrases:
+        phrase_rows[p["title"]].append(f"{p['phrase']} ({p['count']}×)")
+    phrases = "".join(
+        f"<tr><td>{_e(title)}</td><td>{_e('; '.join(items))}</td></tr>"
+        for title, items in phrase_rows.items()
+    )
+    articles = []
+    for a in summary.top_articles:
+        name = a["title"] or a["id"]
+        link = links.get(a["id"])
+        cell = f'<a href="{_e(link)}">{_e(name)}</a>' if link else _e(name)
+        articles.append(
+            f"<tr><td>{a['rank']}</td><td>{cell}</td><td>{_e(a['source'])}</td>"
+            f"<td>{_e(a['date'])}</td><td>{a['charge_density']}</td><td>{a['spans']}</td>"
+            f"<td>{_e(a['techniques'])}</td></tr>"
+        )
+    csv_links = " · ".join(
+        f'<a href="{_e(folder.name)}/{name}.csv">{name}.csv</a>' for name in _CSVS
+    )
+    calls = "".join(
+        f"window.vegaEmbed('#chart-{name}',specs[{json.dumps(name)}],{{actions:false}})"
+        ".catch(function(e){console.error(e)});"
+        for name in specs
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>spinscope batch report</title><style>{_STYLE}</style>
+<script>{safe_bundle}</script>
+</head><body>
+<h1>Persuasion techniques in the corpus</h1>
+<p class="facts">{_e(facts)}</p>
+{"".join(f'<p class="note">{_e(n)}</p>' for n in notes)}
+{sections}
+<h2>Top charged phrases per technique</h2>
+<p>The most frequent phrases marked with each technique (how many times).</p>
+<table class="phrases"><thead><tr><th>technique</th><th>phrases</th></tr></thead>
+<tbody>{phrases}</tbody></table>
+<h2>Most charged articles</h2>
+<p>Ranked by charge: the summed scores of the author's own technique spans (quotations left
+out) per 1,000 words. Each links to its full report.</p>
+<table><thead><tr><th>#</th><th>article</th><th>source</th><th>date</th><th>charge</th>
+<th>spans</th><th>techniques</th></tr></thead><tbody>{"".join(articles)}</tbody></table>
+<h2>Data</h2><p>CSV summaries: {csv_links}</p>
+<script>(function(){{var specs={embed_json(specs)};{calls}}})();</script>
+</body></html>
+"""
+
+
+def write_report(
+    run: str | Path,
+    out: str | Path = "report.html",
+    *,
+    top: int = 25,
+    notify: Callable[[str], None] = lambda message: None,
+) -> WrittenReport:
+    """Write the dashboard of the batch run in ``run`` to ``out``, with its companion folder.
+
+    The folder beside ``out`` (``<stem>_files``) gets the CSV summaries and the HTML reports of
+    the ``top`` most charged articles. ``notify`` receives notes for the user.
+    """
+    run = Path(run)
+    out = Path(out)
+    manifest = read_manifest(run)
+    summary = summarise(
+        read_rows(run, "documents", _DOC_COLUMNS), read_rows(run, "spans", _SPAN_COLUMNS), top
+    )
+    folder = out.with_name(f"{out.stem}_files")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, attr in _CSVS.items():
+        rows = getattr(summary, attr)
+        atomic_write_bytes(folder / f"{name}.csv", _csv(rows))
+    links = _article_reports(run, manifest, summary.top_articles, folder, notify)
+    specs = _charts(summary)
+    atomic_write_bytes(out, _page(summary, manifest, specs, links, folder).encode("utf-8"))
+    return WrittenReport(out, folder, summary.counts["documents"], len(links))
