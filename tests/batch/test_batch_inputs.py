@@ -21,6 +21,11 @@ def test_jsonl_records_in_order_with_line_numbers(tmp_path):
     bad, not_object = records[3], records[4]
     # the blank line 4 is skipped, not an error
     assert (bad.line, bad.error_code) == (5, "malformed") and bad.text is None
+    # the decoder's own "line 1" would contradict the file's line number: not repeated
+    assert (
+        bad.error == "malformed JSON line: Expecting property name enclosed in double "
+        "quotes at character 2"
+    )
     assert not_object.line == 6 and "not an object" in (not_object.error or "")
 
 

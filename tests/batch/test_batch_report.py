@@ -168,3 +168,19 @@ def test_report_draws_every_chart_in_a_browser(finished_run, tmp_path, browser):
     assert errors == []
     assert all(url.startswith("file:") for url in requests)
     page.close()
+
+
+def test_phrases_rank_by_articles_not_by_one_article_repeating_them():
+    docs = [
+        _doc(doc_id, i, "X", "2024-01-01", ["Loaded_Language"], 10.0, 5.0)
+        for i, doc_id in enumerate("abc")
+    ]
+    spans = [_span("a", "Loaded_Language", "disgrace") for _ in range(5)]
+    spans += [_span(d, "Loaded_Language", "shameful") for d in "abc"]
+    s = summarise(docs, spans)
+    ranked = [
+        (p["phrase"], p["articles"], p["count"])
+        for p in s.top_phrases
+        if p["technique"] == "Loaded_Language"
+    ]
+    assert ranked == [("shameful", 3, 3), ("disgrace", 1, 5)]

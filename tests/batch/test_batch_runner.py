@@ -10,7 +10,7 @@ from batch_support import ARTICLES, corpus, read_table, write_jsonl
 
 from spinscope.analyzer import Analyzer
 from spinscope.batch import BatchOptions, run_batch
-from spinscope.batch.inputs import Record
+from spinscope.batch.inputs import Fields, Record
 from spinscope.batch.tables import documents_schema, spans_schema
 from spinscope.batch.work import analyse_chunk
 from spinscope.detectors.baseline import BaselineDetector
@@ -137,6 +137,8 @@ def test_refuses_another_input_or_model_unless_overwrite(make_jsonl, tmp_path):
         run_batch([source], out, _options(threshold=0.9), progress=False)
     with pytest.raises(InputError, match="chunk_size"):
         run_batch([source], out, _options(chunk_size=5), progress=False)
+    with pytest.raises(InputError, match=r"field options differ \(text 'text' then, 'body' now\)"):
+        run_batch([source], out, _options(fields=Fields(text="body")), progress=False)
     summary = run_batch([source], out, _options(overwrite=True), progress=False)
     assert summary.complete and summary.counts["documents"] == 6
     assert len(read_table(out, "documents")) == 6

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from site_support import PHOTO, article_page, serve_site
 from spinscope.render.json import schema
 
 ARTICLE = (
@@ -195,40 +194,10 @@ def test_long_article(invoke, tmp_path: Path, write_file) -> None:
 # ------------------------------------------------------------------------------------ URLs
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        if self.path == "/story":
-            body = (
-                "<html><body><article>"
-                + "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines())
-                + "</article></body></html>"
-            ).encode()
-            ctype = "text/html; charset=utf-8"
-            status = 200
-        elif self.path == "/photo":
-            body, ctype, status = b"\x89PNG", "image/png", 200
-        else:
-            body, ctype, status = b"<html>gone</html>", "text/html", 404
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_site({"/story": article_page(ARTICLE), "/photo": PHOTO}) as url:
+        yield url
 
 
 def test_url_with_allow_private(invoke, server: str) -> None:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
 import pytest
 from serve_support import ARTICLE
 
 from analysis_support import HARBOUR_ARTICLE
+from site_support import PHOTO, article_page, serve_site
 
 PROBLEM = "application/problem+json"
 
@@ -214,39 +213,11 @@ def test_security_headers(client) -> None:
         assert r.headers["referrer-policy"] == "no-referrer"
 
 
-class _Pages(BaseHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        if self.path == "/story":
-            body = (
-                "<html><head><title>Harbour</title></head><body><article>"
-                + "".join(f"<p>{line}</p>" for line in HARBOUR_ARTICLE.splitlines() if line)
-                + "</article></body></html>"
-            ).encode()
-            ctype, status = "text/html; charset=utf-8", 200
-        elif self.path == "/photo":
-            body, ctype, status = b"\x89PNG", "image/png", 200
-        else:
-            body, ctype, status = b"<html>gone</html>", "text/html", 404
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    pages = {"/story": article_page(HARBOUR_ARTICLE, title="Harbour"), "/photo": PHOTO}
+    with serve_site(pages) as url:
+        yield url
 
 
 def test_url_fetching(make_client, site: str) -> None:
@@ -264,13 +235,13 @@ def test_url_fetching(make_client, site: str) -> None:
 
 
 def test_docs_work_offline(client) -> None:
-    """/docs is Swagger UI whose every script and stylesheet the app serves itself."""
+    """/docs and /redoc load every script and stylesheet from the app itself."""
     import re
 
-    page = client.get("/docs")
-    assert page.status_code == 200 and "SwaggerUIBundle" in page.text
-    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
-    assert assets and all(a.startswith("/static/docs/") for a in assets), assets
-    for asset in assets:
-        assert client.get(asset).status_code == 200, asset
-    assert client.get("/redoc").status_code == 404
+    for path, marker in (("/docs", "SwaggerUIBundle"), ("/redoc", "redoc")):
+        page = client.get(path)
+        assert page.status_code == 200 and marker in page.text
+        assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        assert assets and all(a.startswith("/static/docs/") for a in assets), (path, assets)
+        for asset in assets:
+            assert client.get(asset).status_code == 200, asset

@@ -87,3 +87,12 @@ def test_keyboard_only_and_an_error_message(page: Any, server: Server) -> None:
     assert page.seen["errors"] == [], page.seen
     # the only console message: the browser noting the 422 of the empty form
     assert all("422" in m for m in page.seen["console"]), page.seen
+
+
+def test_api_docs_render_offline(page: Any, server: Server) -> None:
+    """Swagger UI draws the app's OpenAPI 3.1 document, with nothing loaded from elsewhere."""
+    page.goto(server.url + "/docs")
+    page.locator(".opblock").first.wait_for(state="visible")
+    assert page.locator(".opblock-summary-path", has_text="/v1/analyze").count() >= 1
+    assert all(url.startswith(server.url) for url in page.seen["requests"]), page.seen
+    assert page.seen["errors"] == [], page.seen

@@ -227,6 +227,13 @@ def _missing_text(name: str, field_name: str, columns: Sequence[str]) -> InputEr
     )
 
 
+def _json_problem(err: ValueError) -> str:
+    """What is wrong with a JSON line, without the decoder's line number (always 1 or 2)."""
+    if isinstance(err, json.JSONDecodeError):
+        return f"{err.msg} at character {err.pos + 1}"
+    return str(err)
+
+
 def _iter_jsonl(path: Path, name: str, mapper: _Mapper, start: int) -> Iterator[Record]:
     seq = start
     checked = False
@@ -249,7 +256,7 @@ def _iter_jsonl(path: Path, name: str, mapper: _Mapper, start: int) -> Iterator[
                     name,
                     line_no,
                     f"{path.stem}-{line_no}",
-                    error=f"malformed JSON line: {err}",
+                    error=f"malformed JSON line: {_json_problem(err)}",
                     error_code="malformed",
                 )
                 seq += 1

@@ -259,26 +259,34 @@ def summarise(
             "over time. Name the column with spinscope batch --date-field."
         )
 
-    phrases: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    # ranked by how many articles use a phrase, so that one article repeating a phrase
+    # does not fill the table
+    phrases: dict[str, dict[str, list[tuple[str, float]]]] = defaultdict(lambda: defaultdict(list))
     for s in span_list:
         key = _phrase(str(s["text"]))
         if key:
-            phrases[s["technique"]][key].append(float(s["score"]))
+            phrases[s["technique"]][key].append((str(s["doc_id"]), float(s["score"])))
     top_phrases = []
     for name in TECHNIQUES:
         ranked = sorted(
             phrases.get(name, {}).items(),
-            key=lambda kv: (-len(kv[1]), -statistics.fmean(kv[1]), kv[0]),
+            key=lambda kv: (
+                -len({d for d, _ in kv[1]}),
+                -len(kv[1]),
+                -statistics.fmean(x for _, x in kv[1]),
+                kv[0],
+            ),
         )[:TOP_PHRASES]
-        for rank, (phrase, scores) in enumerate(ranked, start=1):
+        for rank, (phrase, uses) in enumerate(ranked, start=1):
             top_phrases.append(
                 {
                     "technique": name,
                     "title": technique(name).title,
                     "rank": rank,
                     "phrase": phrase,
-                    "count": len(scores),
-                    "mean_score": round(statistics.fmean(scores), 4),
+                    "articles": len({d for d, _ in uses}),
+                    "count": len(uses),
+                    "mean_score": round(statistics.fmean(x for _, x in uses), 4),
                 }
             )
 
@@ -600,7 +608,8 @@ def _page(
     )
     phrase_rows = defaultdict(list)
     for p in summary.top_phrases:
-        phrase_rows[p["title"]].append(f"{p['phrase']} ({p['count']}×)")
+        uses = f"{p['articles']} articles, {p['count']}×" if p["articles"] > 1 else f"{p['count']}×"
+        phrase_rows[p["title"]].append(f"{p['phrase']} ({uses})")
     phrases = "".join(
         f"<tr><td>{_e(title)}</td><td>{_e('; '.join(items))}</td></tr>"
         for title, items in phrase_rows.items()
@@ -634,7 +643,8 @@ def _page(
 {"".join(f'<p class="note">{_e(n)}</p>' for n in notes)}
 {sections}
 <h2>Top charged phrases per technique</h2>
-<p>The most frequent phrases marked with each technique (how many times).</p>
+<p>The phrases marked with each technique in the most articles (in how many articles, and
+how many times in all).</p>
 <table class="phrases"><thead><tr><th>technique</th><th>phrases</th></tr></thead>
 <tbody>{phrases}</tbody></table>
 <h2>Most charged articles</h2>

@@ -137,7 +137,13 @@ def _describe_difference(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
         problems.append(f"changed input files (size or time): {', '.join(changed[:3])}{more}")
     if old["input"]["fields"] != new["input"]["fields"]:
-        problems.append(f"the field options were {old['input']['fields']}")
+        fields_then, fields_now = old["input"]["fields"], new["input"]["fields"]
+        changed_fields = [
+            f"{k} {fields_then.get(k)!r} then, {fields_now.get(k)!r} now"
+            for k in sorted(set(fields_then) | set(fields_now))
+            if fields_then.get(k) != fields_now.get(k)
+        ]
+        problems.append(f"the field options differ ({'; '.join(changed_fields)})")
     for key in sorted(set(old["model"]) | set(new["model"])):
         if old["model"].get(key) != new["model"].get(key):
             problems.append(f"{key}: {old['model'].get(key)!r} then, {new['model'].get(key)!r} now")

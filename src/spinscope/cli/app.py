@@ -25,6 +25,7 @@ from spinscope import __version__
 from spinscope.cli.common import (
     TRAIN_EXTRA,
     TRAIN_MODULES,
+    AllowPrivateOption,
     DetectorOption,
     reported,
     stderr,
@@ -371,13 +372,7 @@ def analyze(
         ),
     ] = None,
     detector: DetectorOption = None,
-    allow_private: Annotated[
-        bool,
-        typer.Option(
-            "--allow-private",
-            help="Allow URLs on loopback and private addresses (a local server).",
-        ),
-    ] = False,
+    allow_private: AllowPrivateOption = False,
     timeout: Annotated[
         float, typer.Option(min=0.1, help="Seconds allowed to fetch each URL.")
     ] = 15.0,

@@ -15,6 +15,7 @@ from spinscope.errors import MissingDependencyError, SpinscopeError
 __all__ = [
     "TRAIN_EXTRA",
     "TRAIN_MODULES",
+    "AllowPrivateOption",
     "DetectorChoice",
     "DetectorOption",
     "reported",
@@ -38,6 +39,15 @@ DetectorOption = Annotated[
         help="hybrid: the trained tagger plus the baseline's rules; tagger: the model alone; "
         "baseline: rules alone. Default: hybrid if the model is installed, else baseline.",
         show_default=False,
+    ),
+]
+
+#: The ``--allow-private`` option of the commands that fetch URLs (``analyze``, ``serve``).
+AllowPrivateOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        help="Allow URLs on loopback and private addresses (a local server or an intranet).",
     ),
 ]
 

@@ -10,7 +10,13 @@ from typing import Annotated
 
 import typer
 
-from spinscope.cli.common import DetectorOption, reported, require_extra, stderr
+from spinscope.cli.common import (
+    AllowPrivateOption,
+    DetectorOption,
+    reported,
+    require_extra,
+    stderr,
+)
 
 
 def serve(
@@ -31,13 +37,7 @@ def serve(
         int, typer.Option(min=1, help="Worker processes (each loads the model once).")
     ] = 1,
     detector: DetectorOption = None,
-    allow_private: Annotated[
-        bool,
-        typer.Option(
-            "--allow-private",
-            help="Let URL analyses fetch from loopback and private addresses (an intranet).",
-        ),
-    ] = False,
+    allow_private: AllowPrivateOption = False,
     max_chars: Annotated[
         int, typer.Option(min=1, help="Longest article text accepted, in characters (413 beyond).")
     ] = 200_000,

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -136,18 +137,16 @@ def create_app(
         finally:
             await service.stop()
 
-    app = FastAPI(
+    # FastAPI's own /docs and /redoc load their scripts from a CDN; fastapi-offline's serve
+    # the same pages (Swagger UI 5, ReDoc) from files in the package, so they work offline
+    app = FastAPIOffline(
         title="spinscope",
         version=__version__,
         description=_DESCRIPTION,
         lifespan=lifespan,
-        # FastAPI's own /docs and /redoc load their scripts from a CDN: serve Swagger UI's
-        # files ourselves so the documentation works offline
-        docs_url=None,
-        redoc_url=None,
+        static_url="/static/docs",
     )
     app.state.service = service
-    _offline_docs(app)
     app.include_router(api.health)
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -175,30 +174,6 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
-
-
-def _offline_docs(app: FastAPI) -> None:
-    """Interactive API documentation at ``/docs``, with Swagger UI served from the package."""
-    import swagger_ui_bundle
-    from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.responses import HTMLResponse
-    from fastapi.staticfiles import StaticFiles
-
-    app.mount(
-        "/static/docs",
-        StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
-        name="docs-static",
-    )
-
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title="spinscope API",
-            swagger_js_url="/static/docs/swagger-ui-bundle.js",
-            swagger_css_url="/static/docs/swagger-ui.css",
-            swagger_favicon_url="/static/docs/favicon-32x32.png",
-        )
 
 
 def app_from_env() -> FastAPI:
