@@ -226,3 +226,21 @@ def test_progress_bar_when_asked(make_jsonl, tmp_path, capsys):
     assert summary.complete
     err = capsys.readouterr().err
     assert "9/9" in err and "docs/s" in err
+
+
+@pytest.mark.slow
+def test_the_shipped_model_gives_the_same_tables_with_two_workers(make_jsonl, tmp_path):
+    """Deterministic with the default detector too: each worker runs the model on its share
+    of the cores (fewer onnxruntime threads), and the spans must not change with that."""
+    source = make_jsonl(12)
+    default = _options(detector=None, chunk_size=4)
+    run_batch([source], tmp_path / "one", default, progress=False)
+    two = _options(detector=None, chunk_size=4, workers=2)
+    run_batch([source], tmp_path / "two", two, progress=False)
+    manifest = json.loads((tmp_path / "one" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["fingerprint"]["model"]["detector"] == "hybrid"
+    assert pq.read_table(tmp_path / "one" / "spans").num_rows > 0
+    for table in ("documents", "spans"):
+        assert pq.read_table(tmp_path / "two" / table).equals(
+            pq.read_table(tmp_path / "one" / table)
+        )
