@@ -72,3 +72,54 @@ def test_unreachable_cluster_says_what_to_check(make_jsonl, tmp_path, quiet_ray)
     )
     with pytest.raises(SpinscopeError, match="--ray-address"):
         run_batch([make_jsonl(2)], tmp_path / "out", options, progress=False)
+
+
+@pytest.fixture
+def ray_head(monkeypatch):
+    """A Ray head started with ``ray start --head`` on loopback; stopped afterwards.
+
+    ``ray stop`` ends every Ray process of this user: nothing else here runs one meanwhile
+    (the engine's local instances shut down with their run).
+    """
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ray_cli = shutil.which("ray") or str(Path(sys.executable).with_name("ray"))
+    if not Path(ray_cli).exists():
+        pytest.skip("the ray command is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # joining by explicit address needs token authentication off on both sides
+    monkeypatch.setenv("RAY_AUTH_MODE", "disabled")
+    env = {**os.environ, "RAY_AUTH_MODE": "disabled"}
+    start = [ray_cli, "start", "--head", "--node-ip-address", "127.0.0.1", "--port", str(port)]
+    start += ["--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats"]
+    subprocess.run(start, env=env, check=True, capture_output=True, timeout=120)
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        subprocess.run([ray_cli, "stop", "--force"], env=env, capture_output=True, timeout=120)
+
+
+def test_joins_a_running_cluster_by_address(make_jsonl, tmp_path, quiet_ray, ray_head):
+    """``spinscope batch --engine ray --ray-address`` in its own process, as a user runs it."""
+    import subprocess
+    import sys
+
+    source = make_jsonl(10)
+    local = BatchOptions(detector="baseline", chunk_size=4)
+    run_batch([source], tmp_path / "local", local, progress=False)
+    command = [sys.executable, "-m", "spinscope", "batch", str(source), "-o"]
+    command += [str(tmp_path / "joined"), "--detector", "baseline", "--chunk-size", "4"]
+    command += ["--engine", "ray", "--workers", "2", "--ray-address", ray_head]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "wrote 10 documents" in done.stdout + done.stderr
+    for table in ("documents", "spans"):
+        assert pq.read_table(tmp_path / "joined" / table).equals(
+            pq.read_table(tmp_path / "local" / table)
+        )
