@@ -9,6 +9,7 @@ import pytest
 from batch_support import read_table, write_csv
 from typer.testing import CliRunner
 
+from extras_support import run_cli_without
 from spinscope.cli.app import app
 
 pytest.importorskip("pyarrow", reason="the batch extra is not installed")
@@ -96,3 +97,15 @@ def test_missing_extra_names_the_install_command(monkeypatch, tmp_path, command)
     done = invoke(command, tmp_path, "-o", tmp_path / "x")
     assert done.exit_code == 3
     assert "pip install 'spinscope[batch]'" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "missing"),
+    [("batch", "pyarrow"), ("report", "altair"), ("report", "vl_convert")],
+)
+def test_without_the_extra_says_how_to_install_it(command, missing, tmp_path):
+    args = [command, str(tmp_path), "-o", str(tmp_path / "out")]
+    done = run_cli_without([missing], *args)
+    assert done.returncode == 3, done.stderr
+    assert "Traceback" not in done.stderr
+    assert missing in done.stderr and "pip install 'spinscope[batch]'" in done.stderr

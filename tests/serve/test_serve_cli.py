@@ -9,6 +9,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from extras_support import run_cli_without
 from spinscope.cli.app import app
 from spinscope.errors import InputError
 from spinscope.serve.settings import ENV, Settings
@@ -28,6 +29,14 @@ def test_the_cli_does_not_import_the_serve_extra() -> None:
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("missing", ["fastapi", "uvicorn", "sqlalchemy"])
+def test_without_the_extra_serve_says_how_to_install_it(missing: str) -> None:
+    done = run_cli_without([missing], "serve")
+    assert done.returncode == 3, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"needs {missing}" in done.stderr and "pip install 'spinscope[serve]'" in done.stderr
 
 
 def test_missing_extra_names_the_install_command(monkeypatch) -> None:

@@ -47,14 +47,21 @@ def serve(
 
     Set SPINSCOPE_API_KEY to require 'Authorization: Bearer <key>' on every POST and DELETE.
     """
-    from spinscope.serve.settings import DEFAULT_MAX_BODY_BYTES, Settings
-
     with reported():
-        require_extra("serve", "fastapi", "uvicorn", "sqlalchemy", "alembic", "platformdirs")
+        require_extra(
+            "serve",
+            "fastapi",
+            "uvicorn",
+            "sqlalchemy",
+            "alembic",
+            "platformdirs",
+            "fastapi_offline",
+        )
         import os
 
         import uvicorn
 
+        from spinscope.serve.settings import DEFAULT_MAX_BODY_BYTES, Settings
         from spinscope.serve.storage import Storage
 
         base = Settings.from_env()
