@@ -10,6 +10,7 @@ from serve_support import old_database
 from sqlalchemy import event
 
 from spinscope.analysis import Analysis
+from spinscope.errors import InputError
 from spinscope.serve.storage import HEAD, Storage
 
 
@@ -34,7 +35,6 @@ def test_from_dict_round_trips(harbour_analysis, baseline_analyzer, harbour_text
 
 
 def test_from_dict_refuses_other_schema_versions(harbour_analysis) -> None:
-    from spinscope.errors import InputError
 
     data = harbour_analysis.to_dict()
     with pytest.raises(InputError, match="schema_version"):
@@ -118,7 +118,24 @@ def test_in_memory_database(harbour_analysis) -> None:
 
 
 def test_bad_database_url() -> None:
-    from spinscope.errors import InputError
 
     with pytest.raises(InputError, match="not a database URL"):
         Storage("no such thing")
+
+
+def test_a_missing_driver_says_what_to_install(monkeypatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_psycopg(name, *args, **kwargs):
+        if name.split(".")[0] == "psycopg":
+            raise ModuleNotFoundError(f"No module named {name!r}", name="psycopg")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_psycopg)
+    with pytest.raises(InputError, match=r"driver 'psycopg' is not installed.*psycopg\[binary\]"):
+        Storage("postgresql://user:secret@db.example/spinscope")
+    with pytest.raises(InputError) as err:
+        Storage("postgresql://user:secret@db.example/spinscope")
+    assert "secret" not in str(err.value)  # the password is never shown

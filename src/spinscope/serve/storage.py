@@ -133,6 +133,15 @@ def _like(q: str) -> str:
     return f"%{escaped}%"
 
 
+#: pip packages of the database drivers SQLAlchemy imports, by module name
+_DRIVER_PACKAGES = {
+    "psycopg": "psycopg[binary]",
+    "psycopg2": "psycopg2-binary",
+    "pymysql": "PyMySQL",
+    "MySQLdb": "mysqlclient",
+}
+
+
 class Storage:
     """Saved analyses in the database at ``url`` (an SQLAlchemy URL).
 
@@ -163,7 +172,13 @@ class Storage:
             kwargs["pool_pre_ping"] = True
         try:
             self.engine: Engine = create_engine(url, **kwargs)
-        except Exception as err:  # a missing driver (psycopg ...) or a bad option
+        except ModuleNotFoundError as err:  # the database's driver
+            package = _DRIVER_PACKAGES.get(err.name or "", err.name)
+            raise InputError(
+                f"cannot use the database {parsed!r}: its driver {err.name!r} is not "
+                f"installed. Install it (pip install '{package}') or choose another --database."
+            ) from None
+        except Exception as err:  # a bad option
             raise InputError(f"cannot use the database {parsed!r}: {err}") from None
         if self.is_sqlite:
             _sqlite_transactions(self.engine)
