@@ -104,6 +104,40 @@ def test_missing_id_falls_back_to_file_and_line(tmp_path):
     assert [r.id for r in iter_records([path])] == ["feed-1", "feed-2"]
 
 
+def test_generated_ids_never_collide_across_inputs(tmp_path):
+    """Ids spinscope makes up (no id column, folder files) name their input uniquely."""
+    for year in ("2023", "2024"):
+        (tmp_path / year).mkdir()
+        write_jsonl(tmp_path / year / "data.jsonl", [{"text": "a"}, {"text": "b"}])
+    for outlet in ("post", "courier"):
+        (tmp_path / outlet).mkdir()
+        (tmp_path / outlet / "story.txt").write_text("The story.", encoding="utf-8")
+    inputs = [
+        str(tmp_path / "2023" / "data.jsonl"),
+        str(tmp_path / "2024" / "data.jsonl"),
+        tmp_path / "post",
+        tmp_path / "courier",
+    ]
+    records = list(iter_records(inputs))
+    assert all(r.error is None for r in records), [r.error for r in records]
+    ids = [r.id for r in records]
+    assert len(set(ids)) == len(ids) == 6
+    base = tmp_path.as_posix().strip("/")
+    assert ids[:2] == [f"{base}/2023/data-1", f"{base}/2023/data-2"]
+    assert ids[4:] == ["post/story", "courier/story"]
+    # one input alone keeps the short ids
+    assert [r.id for r in iter_records([tmp_path / "post"])] == ["story"]
+
+
+def test_lone_surrogates_become_replacement_characters(tmp_path):
+    """Valid JSON, but no UTF-8 file can hold them: replaced, offsets unchanged."""
+    path = tmp_path / "s.jsonl"
+    path.write_text('{"id": "x\\ud800", "text": "Bad \\udc00 text", "title": "\\ud83d"}\n')
+    (record,) = iter_records([path])
+    assert record.text == "Bad \ufffd text" and len(record.text) == 10
+    assert record.id == "x\ufffd" and record.title == "\ufffd"
+
+
 def test_unknown_or_missing_inputs(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         list(iter_records([tmp_path / "missing.jsonl"]))

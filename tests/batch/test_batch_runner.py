@@ -244,3 +244,27 @@ def test_the_shipped_model_gives_the_same_tables_with_two_workers(make_jsonl, tm
         assert pq.read_table(tmp_path / "two" / table).equals(
             pq.read_table(tmp_path / "one" / table)
         )
+
+
+def test_a_file_that_fails_to_read_in_any_way_is_recorded(tmp_path, monkeypatch):
+    import spinscope.ingest
+
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.html"
+    good.write_text(ARTICLES[0], encoding="utf-8")
+    bad.write_text("<html><body><p>x</p></body></html>", encoding="utf-8")
+    real = spinscope.ingest.read_file
+
+    def read_file(path):
+        if str(path).endswith(".html"):
+            raise RuntimeError("the extractor crashed")
+        return real(path)
+
+    monkeypatch.setattr(spinscope.ingest, "read_file", read_file)
+    records = [
+        Record(0, str(bad), None, "bad", path=str(bad)),
+        Record(1, str(good), None, "good", path=str(good)),
+    ]
+    result = analyse_chunk(Analyzer("baseline").load(), 0, records)
+    assert [(d["id"], d["status"]) for d in result.documents] == [("bad", "failed"), ("good", "ok")]
+    assert result.errors[0]["code"] == "unreadable"
+    assert result.errors[0]["reason"] == "RuntimeError: the extractor crashed"

@@ -161,3 +161,14 @@ def test_head_requests_for_probes_and_pages(client) -> None:
         r = client.head(path)
         assert r.status_code == 200, path
         assert r.content == b""
+
+
+def test_a_form_body_that_cannot_be_read_redraws_the_form(client) -> None:
+    r = client.post(
+        "/analyze",
+        content=b"--nope\r\nnot a part",
+        headers={"Content-Type": "multipart/form-data; boundary=other"},
+    )
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+    assert 'role="alert"' in r.text and "could not be read" in r.text
+    assert "<form" in r.text

@@ -188,3 +188,18 @@ def test_several_workers_share_one_database(tmp_path: Path) -> None:
                 assert http.get(f"/v1/analyses/{r.json()['id']}").status_code == 200
     finally:
         server.stop_cleanly()
+
+
+def test_the_operators_body_cap_holds_even_below_the_default(tmp_path: Path) -> None:
+    env = {"SPINSCOPE_MAX_BODY_BYTES": "100000"}
+    server = start_server(tmp_path, "--detector", "baseline", env=env)
+    try:
+        with server.client() as http:
+            body = json.dumps({"text": "The shameful plan. " * 7_000}).encode()
+            assert 100_000 < len(body) < 2_000_000
+            r = http.post("/v1/analyze", content=body, headers={"content-type": "application/json"})
+            assert r.status_code == 413, r.text
+            small = http.post("/v1/analyze", json={"text": "The shameful plan passed."})
+            assert small.status_code == 200
+    finally:
+        server.stop_cleanly()

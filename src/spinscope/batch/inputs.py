@@ -16,7 +16,9 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -152,6 +154,15 @@ def input_fingerprint(inputs: Sequence[str | os.PathLike[str]], fields: Fields) 
 # ------------------------------------------------------------------------------- values
 
 
+#: Lone UTF-16 surrogates: valid in JSON ("\ud800"), but no UTF-8 file can hold them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD (same length: offsets hold)."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def _text_value(value: Any) -> str | None:
     """A metadata value as text (dates in ISO form); ``None`` when missing or blank."""
     if value is None:
@@ -160,7 +171,7 @@ def _text_value(value: Any) -> str | None:
         return None
     if isinstance(value, datetime | date):
         return value.isoformat()
-    text = str(value).strip()
+    text = _clean(str(value)).strip()
     return text or None
 
 
@@ -170,6 +181,8 @@ class _Mapper:
     def __init__(self, fields: Fields, seen: dict[str, int]) -> None:
         self.fields = fields
         self.seen = seen
+        #: what a generated id starts with: the input's label (see :func:`_labels`)
+        self.label = ""
 
     def source_field(self, columns: Sequence[str]) -> str | None:
         if self.fields.source is not None:
@@ -186,7 +199,7 @@ class _Mapper:
     ) -> Record:
         f = self.fields
         raw_id = _text_value(row.get(f.id))
-        doc_id = raw_id if raw_id is not None else f"{Path(name).stem}-{line}"
+        doc_id = raw_id if raw_id is not None else f"{self.label}-{line}"
         text = row.get(f.text)
         meta: dict[str, Any] = {
             "source": _text_value(row.get(source_field)) if source_field else None,
@@ -216,7 +229,7 @@ class _Mapper:
                 **meta,
             )
         self.seen[doc_id] = seq
-        return Record(seq, name, line, doc_id, text=text if text is not None else "", **meta)
+        return Record(seq, name, line, doc_id, text=_clean(text) if text else "", **meta)
 
 
 def _missing_text(name: str, field_name: str, columns: Sequence[str]) -> InputError:
@@ -255,7 +268,7 @@ def _iter_jsonl(path: Path, name: str, mapper: _Mapper, start: int) -> Iterator[
                     seq,
                     name,
                     line_no,
-                    f"{path.stem}-{line_no}",
+                    f"{mapper.label}-{line_no}",
                     error=f"malformed JSON line: {_json_problem(err)}",
                     error_code="malformed",
                 )
@@ -301,7 +314,7 @@ def _iter_csv(path: Path, name: str, mapper: _Mapper, start: int) -> Iterator[Re
                     seq,
                     name,
                     first_line,
-                    f"{path.stem}-{first_line}",
+                    f"{mapper.label}-{first_line}",
                     error=f"malformed CSV row: {err}",
                     error_code="malformed",
                 )
@@ -314,7 +327,7 @@ def _iter_csv(path: Path, name: str, mapper: _Mapper, start: int) -> Iterator[Re
                     seq,
                     name,
                     first_line,
-                    f"{path.stem}-{first_line}",
+                    f"{mapper.label}-{first_line}",
                     error=f"malformed CSV row: {len(values)} fields, the header has {len(columns)}",
                     error_code="malformed",
                 )
@@ -361,12 +374,23 @@ def _iter_parquet(path: Path, name: str, mapper: _Mapper, start: int) -> Iterato
 
 
 def _iter_folder(
-    folder: Path, name: str, mapper: _Mapper, start: int, files: Sequence[Path] | None = None
+    folder: Path,
+    name: str,
+    mapper: _Mapper,
+    start: int,
+    files: Sequence[Path] | None = None,
+    *,
+    prefix: bool = False,
 ) -> Iterator[Record]:
     seq = start
     for path in files if files is not None else _folder_files(folder):
         rel = path.relative_to(folder) if files is None else Path(path.name)
-        doc_id = rel.with_suffix("").as_posix()
+        if files is not None:  # a file given on its own
+            doc_id = mapper.label
+        elif prefix:
+            doc_id = f"{mapper.label}/{rel.with_suffix('').as_posix()}"
+        else:
+            doc_id = rel.with_suffix("").as_posix()
         # a corpus filed by outlet (folder/<outlet>/<article>.txt) names its source
         source = rel.parts[0] if len(rel.parts) > 1 else None
         shown = str(Path(name) / rel) if files is None else name
@@ -386,6 +410,23 @@ def _iter_folder(
         seq += 1
 
 
+def _labels(inputs: Sequence[str | os.PathLike[str]], paths: Sequence[Path]) -> list[str]:
+    """How generated ids name each input: its name without suffix, unique among the inputs.
+
+    Two inputs of the same name (``2023/data.jsonl``, ``2024/data.jsonl``) are named by their
+    paths as given instead, so that ids made from them never collide.
+    """
+    names = [p.name if p.is_dir() else p.stem for p in paths]
+    counts = Counter(names)
+    out = []
+    for raw, p, label in zip(inputs, paths, names, strict=True):
+        if counts[label] > 1:
+            given = Path(os.fspath(raw))
+            label = (given if p.is_dir() else given.with_suffix("")).as_posix().strip("/")
+        out.append(label)
+    return out
+
+
 def iter_records(
     inputs: Sequence[str | os.PathLike[str]], fields: Fields = Fields()
 ) -> Iterator[Record]:
@@ -398,11 +439,12 @@ def iter_records(
     paths = _check_inputs(inputs)
     mapper = _Mapper(fields, {})
     seq = 0
-    for raw, p in zip(inputs, paths, strict=True):
+    for raw, p, label in zip(inputs, paths, _labels(inputs, paths), strict=True):
         name = os.fspath(raw)
         kind = _kind(p)
+        mapper.label = label
         if kind == "folder":
-            it = _iter_folder(p, name, mapper, seq)
+            it = _iter_folder(p, name, mapper, seq, prefix=len(paths) > 1)
         elif kind == "file":
             it = _iter_folder(p.parent, name, mapper, seq, files=[p])
         elif kind == "jsonl":

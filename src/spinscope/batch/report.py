@@ -29,6 +29,7 @@ from typing import Any
 
 from spinscope.batch.runner import model_fingerprint, read_manifest
 from spinscope.batch.tables import CATEGORY_COLUMNS, atomic_write_bytes, read_rows
+from spinscope.errors import InputError
 from spinscope.taxonomy import CATEGORIES, TECHNIQUES, technique
 
 __all__ = ["ReportSummary", "WrittenReport", "summarise", "write_report"]
@@ -443,22 +444,46 @@ _CSVS = {
 }
 
 
+#: What a spreadsheet reads as the start of a formula in a text cell.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell; text that a spreadsheet would run as a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> bytes:
+    """CSV text of ``rows``; corpus text in it (titles, sources, phrases) is formula-safe."""
     buffer = io.StringIO()
     names = list(columns or (rows[0].keys() if rows else []))
     writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 
+#: Longest file-name stem, in UTF-8 bytes (file systems allow 255 bytes per name).
+_MAX_NAME_BYTES = 150
+
+
 def _safe_name(doc_id: str, taken: set[str]) -> str:
-    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in doc_id)[:120] or "article"
+    """A file name for ``doc_id``'s report, unique in ``taken``.
+
+    No separators, no leading dot, at most :data:`_MAX_NAME_BYTES`, and unique even on a
+    case-insensitive file system.
+    """
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in doc_id).lstrip(".")
+    while len(stem.encode("utf-8")) > _MAX_NAME_BYTES:
+        stem = stem[:-1]
+    stem = stem or "article"
     name, n = stem, 1
-    while name in taken:
+    while name.casefold() in taken:
         n += 1
         name = f"{stem}-{n}"
-    taken.add(name)
+    taken.add(name.casefold())
     return f"{name}.html"
 
 
@@ -672,6 +697,11 @@ def write_report(
     """
     run = Path(run)
     out = Path(out)
+    if out.is_dir():
+        raise InputError(
+            f"{str(out)!r} is a folder; give the dashboard's file name, e.g. -o "
+            f"{str(out / 'report.html')!r}."
+        )
     manifest = read_manifest(run)
     summary = summarise(
         read_rows(run, "documents", _DOC_COLUMNS), read_rows(run, "spans", _SPAN_COLUMNS), top

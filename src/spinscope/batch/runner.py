@@ -342,8 +342,9 @@ def _open_run(
             "new folder, or pass --overwrite to write there anyway."
         )
     if options.overwrite:
-        writer.remove_outputs()
+        # the manifest first: a run stopped midway must not list chunks whose parts are gone
         (out / MANIFEST).unlink(missing_ok=True)
+        writer.remove_outputs()
     out.mkdir(parents=True, exist_ok=True)
     manifest = _Manifest(out, _new_manifest(fingerprint, options, inputs))
     manifest.save()

@@ -86,6 +86,11 @@ def _metadata(record: Record, doc: Document) -> dict[str, Any]:
     return meta
 
 
+def _reason(err: Exception) -> str:
+    """Why a document failed: spinscope's own message, or the exception's type and text."""
+    return err.message if isinstance(err, SpinscopeError) else f"{type(err).__name__}: {err}"
+
+
 def analyse_chunk(analyzer: Analyzer, chunk: int, records: Sequence[Record]) -> ChunkResult:
     """Analyse one chunk of records, in ``seq`` order, into its rows."""
     result = ChunkResult(chunk, len(records), worker=f"{socket.gethostname()}:{os.getpid()}")
@@ -98,9 +103,10 @@ def analyse_chunk(analyzer: Analyzer, chunk: int, records: Sequence[Record]) -> 
             continue
         try:
             doc = _document(record)
-        except SpinscopeError as err:
-            rows[record.seq] = empty_document_row(record, "failed", err.message)
-            result.errors.append(error_row(record, "unreadable", err.message))
+        except Exception as err:  # recorded for this document, whatever it is
+            reason = _reason(err)
+            rows[record.seq] = empty_document_row(record, "failed", reason)
+            result.errors.append(error_row(record, "unreadable", reason))
             continue
         if not doc.text.strip():
             rows[record.seq] = empty_document_row(
@@ -121,11 +127,7 @@ def analyse_chunk(analyzer: Analyzer, chunk: int, records: Sequence[Record]) -> 
                 analyses.append(err)
     for (record, doc), analysis in zip(docs, analyses, strict=True):
         if isinstance(analysis, Exception):
-            reason = (
-                analysis.message
-                if isinstance(analysis, SpinscopeError)
-                else f"{type(analysis).__name__}: {analysis}"
-            )
+            reason = _reason(analysis)
             rows[record.seq] = empty_document_row(record, "failed", reason, doc.text)
             code = "input" if isinstance(analysis, InputError) else "analysis_failed"
             result.errors.append(error_row(record, code, reason))

@@ -61,7 +61,7 @@ def serve(
 
         import uvicorn
 
-        from spinscope.serve.settings import DEFAULT_MAX_BODY_BYTES, Settings
+        from spinscope.serve.settings import DEFAULT_MAX_BODY_BYTES, ENV, Settings
         from spinscope.serve.storage import Storage
 
         base = Settings.from_env()
@@ -71,7 +71,12 @@ def serve(
             api_key=base.api_key,
             allow_private=allow_private or base.allow_private,
             max_chars=max_chars,
-            max_body_bytes=max(base.max_body_bytes, DEFAULT_MAX_BODY_BYTES, max_chars * 6),
+            # the operator's cap when set; else room for --max-chars of text as JSON
+            max_body_bytes=(
+                base.max_body_bytes
+                if ENV["max_body_bytes"] in os.environ
+                else max(DEFAULT_MAX_BODY_BYTES, max_chars * 6)
+            ),
             fetch_timeout=base.fetch_timeout,
         )
         # Migrate once here, before any worker starts, so workers never race to upgrade.

@@ -21,7 +21,10 @@ from starlette.datastructures import UploadFile
 from spinscope.serve.problems import PROBLEM_JSON, Problem, validation_errors
 from spinscope.serve.service import ArticleRequest, Service
 
-__all__ = ["AnalyzeRequest", "health", "router"]
+__all__ = ["MAX_OFFSET", "AnalyzeRequest", "health", "router"]
+
+#: The largest ``offset`` a listing takes (databases store 64-bit integers, not more).
+MAX_OFFSET = 10**9
 
 router = APIRouter(prefix="/v1")
 health = APIRouter()
@@ -164,7 +167,7 @@ async def analyze(
 async def list_analyses(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     q: Annotated[str | None, Query(max_length=200, description="Search titles and texts")] = None,
 ) -> JSONResponse:
     """A page of saved analyses (id, title, date, detector, span count, a preview)."""

@@ -83,8 +83,18 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+#: The Content-Security-Policy of an HTML page that sets none itself: the API documentation
+#: pages (Swagger UI), whose scripts and styles are the app's own and inline, with
+#: nothing from elsewhere. The form, history and report pages set stricter ones.
+DEFAULT_PAGE_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
 class SecurityHeaders:
-    """``nosniff``, no referrer, no framing, on every response."""
+    """``nosniff``, no referrer, no framing on every response; a CSP on every HTML page."""
 
     HEADERS = (
         (b"x-content-type-options", b"nosniff"),
@@ -102,11 +112,13 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {k.lower() for k, _ in message.get("headers", ())}
-                message["headers"] = [
-                    *message.get("headers", ()),
-                    *(h for h in self.HEADERS if h[0] not in names),
-                ]
+                headers = list(message.get("headers", ()))
+                names = {k.lower() for k, _ in headers}
+                headers += [h for h in self.HEADERS if h[0] not in names]
+                ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                if ctype.startswith(b"text/html") and b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", DEFAULT_PAGE_CSP.encode()))
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -137,14 +149,16 @@ def create_app(
         finally:
             await service.stop()
 
-    # FastAPI's own /docs and /redoc load their scripts from a CDN; fastapi-offline's serve
-    # the same pages (Swagger UI 5, ReDoc) from files in the package, so they work offline
+    # FastAPI's own /docs loads its scripts from a CDN; fastapi-offline's serves the same
+    # page (Swagger UI 5) from files in the package, so it works offline
     app = FastAPIOffline(
         title="spinscope",
         version=__version__,
         description=_DESCRIPTION,
         lifespan=lifespan,
         static_url="/static/docs",
+        # ReDoc would still fetch its logo from a CDN: Swagger UI alone is served
+        redoc_url=None,
     )
     app.state.service = service
     app.include_router(api.health)
@@ -163,6 +177,13 @@ def create_app(
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         detail, errors = validation_errors(exc.errors())
         return problem_response(Problem(422, detail, extra={"errors": errors}))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # a bug: answer with a problem, not a bare text page; uvicorn logs the traceback
+        return problem_response(
+            Problem(500, "the server failed on this request; the details are in its log.")
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Any:

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from html import escape
 from typing import Annotated
+from urllib.parse import quote_plus
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from spinscope.analysis import Analysis
 from spinscope.errors import SpinscopeError
-from spinscope.serve.api import article_request, service_of
+from spinscope.serve.api import MAX_OFFSET, article_request, service_of
 from spinscope.serve.problems import Problem
 from spinscope.serve.service import ArticleRequest, Service
 
@@ -169,8 +171,11 @@ async def analyze_form(request: Request) -> Response:
         req, api_key = await article_request(request, service.settings.max_body_bytes)
         service.check_key(api_key)
         analysis = await service.analyze(req)
-    except (Problem, SpinscopeError) as err:
-        failed = err if isinstance(err, Problem) else Problem.from_error(err)
+    except (Problem, SpinscopeError, StarletteHTTPException) as err:
+        if isinstance(err, StarletteHTTPException):  # a body the form parser cannot read
+            failed = Problem(err.status_code, f"the form could not be read ({err.detail}).")
+        else:
+            failed = err if isinstance(err, Problem) else Problem.from_error(err)
         shown = req or failed.draft
         return page_response(form_page(service, shown, failed.detail), failed.status)
     if req.save:
@@ -212,7 +217,7 @@ def _history_item(item: dict[str, object], delete: str) -> str:
 async def history(
     request: Request,
     q: Annotated[str | None, Query(max_length=200)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> HTMLResponse:
     """The saved analyses, newest first, with a search box."""
     service = service_of(request)
@@ -240,11 +245,13 @@ async def history(
     if q:
         found += f" matching “{query}”"
     pager = []
+    in_url = _e(quote_plus(q or ""))
     if offset > 0:
         prev = max(0, offset - _HISTORY_PAGE)
-        pager.append(f'<a href="/history?q={query}&amp;offset={prev}">Newer</a>')
+        pager.append(f'<a href="/history?q={in_url}&amp;offset={prev}">Newer</a>')
     if offset + _HISTORY_PAGE < page.total:
-        pager.append(f'<a href="/history?q={query}&amp;offset={offset + _HISTORY_PAGE}">Older</a>')
+        older = offset + _HISTORY_PAGE
+        pager.append(f'<a href="/history?q={in_url}&amp;offset={older}">Older</a>')
     body = (
         "<h1>Saved analyses</h1>\n"
         '<form class="search" method="get" action="/history" role="search"><div>'

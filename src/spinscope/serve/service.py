@@ -126,6 +126,8 @@ class Service:
             await asyncio.shield(self._loading)
         except SpinscopeError as err:
             raise Problem(503, f"the model could not be loaded: {err.message}") from None
+        except Exception as err:  # onnxruntime and others raise their own types
+            raise Problem(503, f"the model could not be loaded: {err}") from None
 
     # ------------------------------------------------------------------------- access
 
