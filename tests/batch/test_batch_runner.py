@@ -48,6 +48,9 @@ def test_tables_errors_and_manifest(make_jsonl, tmp_path):
     for s in spans[:20]:
         doc = next(d for d in docs if d["id"] == s["doc_id"])
         assert doc["text"][s["start"] : s["end"]] == s["text"]
+    # every rule span says which detector found it and why
+    assert {s["detector"] for s in spans} == {"baseline"}
+    assert all(s["evidence"] for s in spans)
     errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
     assert [(e["line"], e["code"]) for e in errors] == [(10, "malformed"), (12, "duplicate_id")]
     assert all(e["input"] == str(source) for e in errors)

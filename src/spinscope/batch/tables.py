@@ -124,6 +124,8 @@ def spans_schema() -> pa.Schema:
             ("scare_quote", pa.bool_()),
             ("speaker", pa.string()),
             ("text", pa.string()),
+            ("detector", pa.string()),
+            ("evidence", pa.string()),
         ]
     )
 
@@ -229,6 +231,8 @@ def span_rows(record: Record, analysis: Analysis) -> list[dict[str, Any]]:
             "scare_quote": s.scare_quote,
             "speaker": s.speaker,
             "text": s.text,
+            "detector": s.source,
+            "evidence": s.evidence,
         }
         for s in analysis.spans
     ]
