@@ -12,6 +12,7 @@ the input kept. Every article text and title goes through :func:`html.escape`.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html import escape
 from typing import Annotated
 from urllib.parse import quote_plus
@@ -202,14 +203,33 @@ async def permalink(request: Request, analysis_id: str) -> HTMLResponse:
     return report_response(Analysis.from_dict(data), saved=True)
 
 
+def _when(created_at: object) -> str:
+    """``2026-11-29T10:12:27.840165Z`` as ``2026-11-29 10:12 UTC`` (as stored when unreadable)."""
+    text = str(created_at)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _preview(text: object, limit: int = 200) -> str:
+    """The article's opening, cut at a word and marked as cut when it goes on."""
+    words = " ".join(str(text).split())
+    if len(words) < limit:
+        return words
+    return words[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def _history_item(item: dict[str, object], delete: str) -> str:
     title = item["title"] or "(untitled)"
     spans = item["spans"]
-    meta = f"{item['created_at']} · {item['detector']} · {spans} span{'s' if spans != 1 else ''}"
+    meta = f"{_when(item['created_at'])} · {item['detector']} · "
+    meta += f"{spans} span{'s' if spans != 1 else ''}"
     return (
         f'<li><div class="what"><a class="title" href="/a/{_e(item["id"])}">{_e(title)}</a>'
         f'<div class="meta">{_e(meta)}</div>'
-        f'<div class="preview">{_e(item["preview"])}</div></div>{delete}</li>'
+        f'<div class="preview">{_e(_preview(item["preview"]))}</div></div>{delete}</li>'
     )
 
 
