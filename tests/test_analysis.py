@@ -219,3 +219,15 @@ def test_any_spans_stay_inside_and_round_trip(text: str, raw) -> None:  # type: 
         assert text[s["start"] : s["end"]] == s["text"]
     for q in data["quotations"]:
         assert text[q["start"] : q["end"]] == q["text"]
+
+
+def test_threads_cap_the_models_onnxruntime_threads() -> None:
+    """Processes sharing the cores (batch and serve workers) each run the model on a share."""
+    one = Analyzer("tagger", threads=1, article_models=False).load()
+    options = one._model._session.get_session_options()
+    assert options.intra_op_num_threads == 1
+    assert "threads=1" in repr(one)
+    same = Analyzer("tagger", article_models=False).load()
+    text = "The shameful, disgraceful plan will destroy our great town, the mayor warned."
+    # fewer threads, the same spans
+    assert one.analyze(text).to_dict()["spans"] == same.analyze(text).to_dict()["spans"]

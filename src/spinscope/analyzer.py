@@ -38,6 +38,8 @@ class Analyzer:
         article_models: whether to add the article's genre and frames
             (:mod:`spinscope.article`); or the :class:`~spinscope.article.ArticleModels` to
             use. The shipped ones read the detector's tagger when they need its features.
+        threads: the most onnxruntime threads the tagger uses (default: one per core, up to
+            4); set it when several processes share the cores.
 
     An analyzer may be shared between threads: analyses run one at a time (the model uses
     every core for each, and the article models read the tagger's latest outputs).
@@ -50,10 +52,12 @@ class Analyzer:
         *,
         threshold: float | None = None,
         article_models: bool | Any = True,
+        threads: int | None = None,
     ) -> None:
         self.detector = detector
         self.threshold = threshold
         self.article_models = article_models
+        self.threads = threads
         self._model: Detector | None = None
         self._note: str | None = None
         self._articles: Any = None
@@ -71,7 +75,9 @@ class Analyzer:
         if self.detector is None or isinstance(self.detector, str):
             from spinscope.predict import load_detector
 
-            self._model, note = load_detector(self.detector, threshold=self.threshold)
+            self._model, note = load_detector(
+                self.detector, threshold=self.threshold, threads=self.threads
+            )
             if note:
                 self._note = FALLBACK_NOTE
         else:
@@ -168,9 +174,10 @@ class Analyzer:
         return out
 
     def __repr__(self) -> str:
+        threads = f", threads={self.threads!r}" if self.threads is not None else ""
         return (
             f"Analyzer(detector={self.detector!r}, threshold={self.threshold!r}, "
-            f"article_models={self.article_models!r})"
+            f"article_models={self.article_models!r}{threads})"
         )
 
 
@@ -196,9 +203,12 @@ def load(
     *,
     threshold: float | None = None,
     article_models: bool | Any = True,
+    threads: int | None = None,
 ) -> Analyzer:
     """A loaded :class:`Analyzer`, to reuse across calls (the model loads once)."""
-    return Analyzer(detector, threshold=threshold, article_models=article_models).load()
+    return Analyzer(
+        detector, threshold=threshold, article_models=article_models, threads=threads
+    ).load()
 
 
 @lru_cache(maxsize=1)

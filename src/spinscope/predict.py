@@ -167,7 +167,7 @@ def read_articles(folder: str | Path) -> list[Document]:
 
 
 def load_detector(
-    name: str | None = None, *, threshold: float | None = None
+    name: str | None = None, *, threshold: float | None = None, threads: int | None = None
 ) -> tuple[Detector, str | None]:
     """Build and load a detector; return it and a note to show the user, if any.
 
@@ -176,7 +176,8 @@ def load_detector(
     hybrid when the model is installed, else the baseline, with a note saying so. A model that
     cannot be loaded (missing when asked for by name, or broken) raises
     :class:`~spinscope.errors.ModelError`. ``threshold`` goes to the tagger and the hybrid;
-    :func:`predict_to_file` filters the baseline's spans on it instead.
+    :func:`predict_to_file` filters the baseline's spans on it instead. ``threads`` caps the
+    tagger's onnxruntime threads (default: up to 4, one per core).
     """
     from spinscope.detectors.baseline import BaselineDetector
     from spinscope.detectors.hybrid import HybridDetector
@@ -186,7 +187,7 @@ def load_detector(
         raise InputError(f"unknown detector {name!r}; use one of: {', '.join(DETECTORS)}.")
     if name == "baseline":
         return BaselineDetector().load(), None
-    tagger = Tagger(threshold=threshold)
+    tagger = Tagger(threshold=threshold, threads=threads)
     if name is None and not (tagger.path / "model.onnx").is_file():
         # Only a missing model falls back: a broken one must not pass silently.
         note = (

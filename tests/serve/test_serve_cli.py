@@ -60,6 +60,7 @@ def test_settings_round_trip_through_the_environment() -> None:
         max_chars=10,
         max_body_bytes=100,
         fetch_timeout=2.5,
+        threads=1,
     )
     assert Settings.from_env(settings.to_env()) == settings
     assert Settings.from_env({}) == Settings()

@@ -38,18 +38,7 @@ def build_analyzer(
     Several worker processes each running the tagger on every core would fight for the cores,
     so each gets its share.
     """
-    if detector in (None, "tagger", "hybrid") and threads is not None:
-        from spinscope.tagger.model import Tagger
-
-        tagger = Tagger(threshold=threshold, threads=threads)
-        if detector == "tagger":
-            return Analyzer(tagger.load(), threshold=threshold).load()
-        if detector == "hybrid" or (tagger.path / "model.onnx").is_file():
-            from spinscope.detectors.hybrid import HybridDetector
-
-            hybrid = HybridDetector(tagger, threshold=threshold).load()
-            return Analyzer(hybrid, threshold=threshold).load()
-    return Analyzer(detector, threshold=threshold).load()
+    return Analyzer(detector, threshold=threshold, threads=threads).load()
 
 
 def peak_rss_bytes() -> int:

@@ -78,6 +78,10 @@ def serve(
                 else max(DEFAULT_MAX_BODY_BYTES, max_chars * 6)
             ),
             fetch_timeout=base.fetch_timeout,
+            # several workers share the cores: each runs the model on its share
+            threads=base.threads
+            if base.threads is not None or workers == 1
+            else max(1, (os.cpu_count() or 1) // workers),
         )
         # Migrate once here, before any worker starts, so workers never race to upgrade.
         storage = Storage(settings.database_url)

@@ -88,7 +88,9 @@ class Service:
         storage: Storage | None = None,
     ) -> None:
         self.settings = settings
-        base = analyzer or Analyzer(settings.detector, article_models=settings.article_models)
+        base = analyzer or Analyzer(
+            settings.detector, article_models=settings.article_models, threads=settings.threads
+        )
         self.pool = AnalyzerPool(base)
         self.storage = storage or Storage(settings.database_url)
         self._executor: ThreadPoolExecutor | None = None

@@ -30,6 +30,7 @@ ENV = {
     "max_chars": "SPINSCOPE_MAX_CHARS",
     "max_body_bytes": "SPINSCOPE_MAX_BODY_BYTES",
     "fetch_timeout": "SPINSCOPE_FETCH_TIMEOUT",
+    "threads": "SPINSCOPE_THREADS",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -62,6 +63,9 @@ class Settings:
     max_chars: int = DEFAULT_MAX_CHARS
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     fetch_timeout: float = 15.0
+    #: onnxruntime threads per process (``None``: one per core, up to 4); ``spinscope serve
+    #: --workers N`` gives each worker its share of the cores
+    threads: int | None = None
     #: whether the article models (genre, frames) run
     article_models: bool = True
 
@@ -81,7 +85,7 @@ class Settings:
                 continue
             if name == "allow_private":
                 values[name] = _flag(var, raw)
-            elif name in ("max_chars", "max_body_bytes"):
+            elif name in ("max_chars", "max_body_bytes", "threads"):
                 values[name] = _number(var, raw, int)
             elif name == "fetch_timeout":
                 values[name] = _number(var, raw, float)
@@ -97,6 +101,8 @@ class Settings:
             ENV["max_body_bytes"]: str(self.max_body_bytes),
             ENV["fetch_timeout"]: str(self.fetch_timeout),
         }
+        if self.threads is not None:
+            out[ENV["threads"]] = str(self.threads)
         for name in ("database", "detector", "api_key"):
             value = getattr(self, name)
             if value:
