@@ -165,7 +165,10 @@ def server_command(args: argparse.Namespace, port: int, database: str) -> tuple[
     storage = Storage(database)
     storage.migrate()  # once, before the workers start (as spinscope serve does)
     storage.close()
-    env = {**os.environ, **Settings(database=database, detector=args.detector).to_env()}
+    # as spinscope serve does: several workers each run the model on their share of the cores
+    threads = None if args.workers == 1 else max(1, (os.cpu_count() or 1) // args.workers)
+    settings = Settings(database=database, detector=args.detector, threads=threads)
+    env = {**os.environ, **settings.to_env()}
     command = [
         sys.executable, "-m", "uvicorn", "bench_serve:uncached_app", "--factory",
         "--app-dir", str(Path(__file__).parent), "--host", "127.0.0.1", "--port", str(port),
