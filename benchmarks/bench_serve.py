@@ -151,6 +151,7 @@ def uncached_app():  # type: ignore[no-untyped-def]
 def server_command(args: argparse.Namespace, port: int, database: str) -> tuple[list[str], dict]:
     import os
 
+    from spinscope.analyzer import cores_per_worker
     from spinscope.serve.settings import Settings
     from spinscope.serve.storage import Storage
 
@@ -166,7 +167,7 @@ def server_command(args: argparse.Namespace, port: int, database: str) -> tuple[
     storage.migrate()  # once, before the workers start (as spinscope serve does)
     storage.close()
     # as spinscope serve does: several workers each run the model on their share of the cores
-    threads = None if args.workers == 1 else max(1, (os.cpu_count() or 1) // args.workers)
+    threads = None if args.workers == 1 else cores_per_worker(args.workers)
     settings = Settings(database=database, detector=args.detector, threads=threads)
     env = {**os.environ, **settings.to_env()}
     command = [

@@ -6,6 +6,7 @@ baseline stands in, and every :class:`~spinscope.analysis.Analysis` says so in i
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,15 @@ from spinscope.detectors.base import Detector
 from spinscope.document import Document
 from spinscope.errors import InputError, SpinscopeError
 
-__all__ = ["FALLBACK_NOTE", "Analyzer", "SourceResult", "analyze", "analyze_sources", "load"]
+__all__ = [
+    "FALLBACK_NOTE",
+    "Analyzer",
+    "SourceResult",
+    "analyze",
+    "analyze_sources",
+    "cores_per_worker",
+    "load",
+]
 
 
 #: Shown in every report made by the baseline because the tagger's model is missing.
@@ -196,6 +205,14 @@ def _as_document(article: str | Document, index: int = 0) -> Document:
             "Pass the article's text."
         )
     return doc
+
+
+def cores_per_worker(workers: int) -> int:
+    """The cores each of ``workers`` processes gets: the ``threads`` to give their analyzers.
+
+    Several processes each running the model on every core would fight for the cores.
+    """
+    return max(1, (os.cpu_count() or 1) // workers)
 
 
 def load(

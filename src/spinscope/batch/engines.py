@@ -19,6 +19,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from spinscope.analyzer import cores_per_worker
 from spinscope.batch.inputs import Record
 from spinscope.batch.tables import ChunkResult
 from spinscope.errors import MissingDependencyError, SpinscopeError
@@ -44,10 +45,6 @@ class Engine(Protocol):
         """Analyse every chunk of ``chunks``."""
 
 
-def _threads(workers: int) -> int:
-    return max(1, (os.cpu_count() or 1) // workers)
-
-
 # ------------------------------------------------------------------------------- local
 
 _WORKER_ANALYZER: Analyzer | None = None
@@ -57,9 +54,9 @@ def _init_worker(detector: str | None, threshold: float | None, threads: int) ->
     global _WORKER_ANALYZER
     # Ctrl-C reaches the whole process group: the parent alone handles it (and stops us)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from spinscope.batch.work import build_analyzer
+    from spinscope.analyzer import Analyzer
 
-    _WORKER_ANALYZER = build_analyzer(detector, threshold, threads)
+    _WORKER_ANALYZER = Analyzer(detector, threshold=threshold, threads=threads).load()
 
 
 def _work(chunk: int, records: list[Record]) -> ChunkResult:
@@ -84,9 +81,10 @@ class LocalEngine:
     def run(self, chunks: Chunks, on_result: OnResult) -> None:
         """Analyse every chunk, ``2 * workers`` chunks in flight at most."""
         if self.workers == 1:
-            from spinscope.batch.work import analyse_chunk, build_analyzer
+            from spinscope.analyzer import Analyzer
+            from spinscope.batch.work import analyse_chunk
 
-            analyzer = build_analyzer(self.detector, self.threshold)
+            analyzer = Analyzer(self.detector, threshold=self.threshold).load()
             for number, records in chunks:
                 on_result(analyse_chunk(analyzer, number, records))
             return
@@ -96,7 +94,7 @@ class LocalEngine:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(self.detector, self.threshold, _threads(self.workers)),
+            initargs=(self.detector, self.threshold, cores_per_worker(self.workers)),
         )
         try:
             running: set[Future[ChunkResult]] = set()
@@ -136,9 +134,9 @@ class ChunkActor:
     """
 
     def __init__(self, detector: str | None, threshold: float | None, threads: int) -> None:
-        from spinscope.batch.work import build_analyzer
+        from spinscope.analyzer import Analyzer
 
-        self.analyzer = build_analyzer(detector, threshold, threads)
+        self.analyzer = Analyzer(detector, threshold=threshold, threads=threads).load()
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         """Analyse the chunks of ``batch``."""
@@ -248,7 +246,7 @@ class RayEngine:
                     fn_constructor_kwargs={
                         "detector": self.detector,
                         "threshold": self.threshold,
-                        "threads": _threads(self.workers),
+                        "threads": cores_per_worker(self.workers),
                     },
                     compute=ActorPoolStrategy(size=self.workers),
                     # whole CPUs for every actor leave none for the tasks that feed them

@@ -27,18 +27,7 @@ from spinscope.batch.tables import (
 from spinscope.document import Document
 from spinscope.errors import InputError, SpinscopeError
 
-__all__ = ["analyse_chunk", "build_analyzer", "peak_rss_bytes"]
-
-
-def build_analyzer(
-    detector: str | None, threshold: float | None, threads: int | None = None
-) -> Analyzer:
-    """A loaded analyzer; ``threads`` caps the tagger's onnxruntime threads per process.
-
-    Several worker processes each running the tagger on every core would fight for the cores,
-    so each gets its share.
-    """
-    return Analyzer(detector, threshold=threshold, threads=threads).load()
+__all__ = ["analyse_chunk", "peak_rss_bytes"]
 
 
 def peak_rss_bytes() -> int:

@@ -61,6 +61,7 @@ def serve(
 
         import uvicorn
 
+        from spinscope.analyzer import cores_per_worker
         from spinscope.serve.settings import DEFAULT_MAX_BODY_BYTES, ENV, Settings
         from spinscope.serve.storage import Storage
 
@@ -81,7 +82,7 @@ def serve(
             # several workers share the cores: each runs the model on its share
             threads=base.threads
             if base.threads is not None or workers == 1
-            else max(1, (os.cpu_count() or 1) // workers),
+            else cores_per_worker(workers),
         )
         # Migrate once here, before any worker starts, so workers never race to upgrade.
         storage = Storage(settings.database_url)
