@@ -186,16 +186,6 @@ def test_phrases_rank_by_articles_not_by_one_article_repeating_them():
     assert ranked == [("shameful", 3, 3), ("disgrace", 1, 5)]
 
 
-def test_report_file_names_are_safe_short_and_unique():
-    from spinscope.batch.report import _safe_name
-
-    taken: set[str] = set()
-    names = [_safe_name(i, taken) for i in ["..", ".", "a/../b", "A", "a", "記" * 120]]
-    assert names[:5] == ["article.html", "article-2.html", "a_.._b.html", "A.html", "a-2.html"]
-    assert len(names[5].encode("utf-8")) <= 160 and names[5].startswith("記")
-    assert not any(n.startswith(".") for n in names)
-
-
 def test_report_to_a_folder_is_refused(finished_run, tmp_path):
     from spinscope.errors import InputError
 

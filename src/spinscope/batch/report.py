@@ -30,6 +30,7 @@ from typing import Any
 from spinscope.batch.runner import model_fingerprint, read_manifest
 from spinscope.batch.tables import CATEGORY_COLUMNS, atomic_write_bytes, read_rows
 from spinscope.errors import InputError
+from spinscope.render.common import report_file_name
 from spinscope.taxonomy import CATEGORIES, TECHNIQUES, technique
 
 __all__ = ["ReportSummary", "WrittenReport", "summarise", "write_report"]
@@ -465,28 +466,6 @@ def _csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None
     return buffer.getvalue().encode("utf-8")
 
 
-#: Longest file-name stem, in UTF-8 bytes (file systems allow 255 bytes per name).
-_MAX_NAME_BYTES = 150
-
-
-def _safe_name(doc_id: str, taken: set[str]) -> str:
-    """A file name for ``doc_id``'s report, unique in ``taken``.
-
-    No separators, no leading dot, at most :data:`_MAX_NAME_BYTES`, and unique even on a
-    case-insensitive file system.
-    """
-    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in doc_id).lstrip(".")
-    while len(stem.encode("utf-8")) > _MAX_NAME_BYTES:
-        stem = stem[:-1]
-    stem = stem or "article"
-    name, n = stem, 1
-    while name.casefold() in taken:
-        n += 1
-        name = f"{stem}-{n}"
-    taken.add(name.casefold())
-    return f"{name}.html"
-
-
 def _article_reports(
     run: Path,
     manifest: Mapping[str, Any],
@@ -528,7 +507,7 @@ def _article_reports(
             title=row.get("title"),
             url=row.get("url"),
         )
-        name = _safe_name(str(row["id"]), taken)
+        name = report_file_name(str(row["id"]), taken)
         atomic_write_bytes(folder / "articles" / name, render_html(analysis).encode("utf-8"))
         links[article["id"]] = f"{folder.name}/articles/{name}"
     return links

@@ -322,14 +322,10 @@ class ReportFormat(StrEnum):
 
 def _report_paths(folder: Path, ids: list[str], suffix: str) -> list[Path]:
     """One file per report in ``folder``, named after the article ids, never twice the same."""
-    seen: dict[str, int] = {}
-    out = []
-    for doc_id in ids:
-        stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in doc_id) or "article"
-        seen[stem] = seen.get(stem, 0) + 1
-        name = stem if seen[stem] == 1 else f"{stem}-{seen[stem]}"
-        out.append(folder / f"{name}{suffix}")
-    return out
+    from spinscope.render.common import report_file_name
+
+    taken: set[str] = set()
+    return [folder / report_file_name(doc_id, taken, suffix) for doc_id in ids]
 
 
 def _write_text(path: Path, text: str) -> None:

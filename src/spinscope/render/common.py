@@ -19,6 +19,7 @@ __all__ = [
     "frames_line",
     "genre_line",
     "paragraph_locator",
+    "report_file_name",
     "segments",
 ]
 
@@ -128,3 +129,25 @@ def frames_line(analysis: Analysis, most: int = 5) -> str | None:
     shown = " · ".join(f"{f.title} {f.score:.0%}" for f in chosen[:most])
     more = f" · and {len(chosen) - most} more" if len(chosen) > most else ""
     return shown + more
+
+
+#: Longest file-name stem, in UTF-8 bytes (file systems allow 255 bytes per name).
+_MAX_NAME_BYTES = 150
+
+
+def report_file_name(doc_id: str, taken: set[str], suffix: str = ".html") -> str:
+    """A file name for ``doc_id``'s report, unique in ``taken`` (which it adds to).
+
+    No separators, no leading dot, at most :data:`_MAX_NAME_BYTES` before ``suffix``, and
+    unique even on a case-insensitive file system.
+    """
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in doc_id).lstrip(".")
+    while len(stem.encode("utf-8")) > _MAX_NAME_BYTES:
+        stem = stem[:-1]
+    stem = stem or "article"
+    name, n = stem, 1
+    while name.casefold() in taken:
+        n += 1
+        name = f"{stem}-{n}"
+    taken.add(name.casefold())
+    return f"{name}{suffix}"
