@@ -22,14 +22,13 @@ and spans whose technique has no 2020 class are dropped.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from spinscope.corpora.textio import read_article
+from spinscope.corpora.textio import article_files, read_article
 from spinscope.detectors.base import Detector
 from spinscope.document import Document, Span
 from spinscope.errors import InputError
@@ -101,7 +100,6 @@ FREQUENCY_ORDER: tuple[str, ...] = (
     "Appeal_to_Time",
 )
 
-_ARTICLE = re.compile(r"article(.+)\.txt")
 
 SiRow = tuple[str, int, int]
 FlcRow = tuple[str, str, int, int]
@@ -150,19 +148,14 @@ def read_articles(folder: str | Path) -> list[Document]:
             f"articles path {str(p)!r} is not a folder. Pass the folder that holds the "
             "article<ID>.txt files."
         )
-    found: dict[str, Path] = {}
-    for path in p.iterdir():
-        match = _ARTICLE.fullmatch(path.name)
-        if match and path.is_file():
-            found[match.group(1)] = path
+    found = article_files(p)
     if not found:
         raise InputError(
             f"articles folder {str(p)!r} holds no file named article<ID>.txt. Name each "
             "article article<ID>.txt (for example article123.txt, whose id is 123)."
         )
     return [
-        Document(doc_id, read_article(path), {"path": str(path)})
-        for doc_id, path in sorted(found.items())
+        Document(doc_id, read_article(path), {"path": str(path)}) for doc_id, path in found.items()
     ]
 
 

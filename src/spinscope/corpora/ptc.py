@@ -13,12 +13,11 @@ dev split (75 articles) is spinscope's dev split for every task: see :func:`ptc_
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from spinscope.corpora.datapath import data_root, require_dir, require_file
-from spinscope.corpora.textio import check_gold_spans, read_article
+from spinscope.corpora.textio import article_files, check_gold_spans, read_article
 from spinscope.document import Document, Span
 from spinscope.errors import InputError, LabelFormatError
 from spinscope.formats import read_flc, read_si
@@ -28,20 +27,13 @@ __all__ = ["PTC_SPLITS", "check_same_article", "load_ptc", "ptc_article_paths", 
 #: The PTC splits with gold labels (the test split is held out).
 PTC_SPLITS: tuple[str, ...] = ("train", "dev")
 
-_ARTICLE = re.compile(r"article(.+)\.txt")
-
 
 def ptc_article_paths(split: str = "dev", root: str | Path | None = None) -> dict[str, Path]:
     """Map article id -> article file for a PTC split, sorted by id."""
     if split not in PTC_SPLITS:
         raise InputError(f"unknown PTC split {split!r}; use one of: {', '.join(PTC_SPLITS)}.")
     folder = require_dir(data_root(root) / "ptc" / f"{split}-articles", f"PTC {split} articles")
-    found = {}
-    for path in folder.iterdir():
-        match = _ARTICLE.fullmatch(path.name)
-        if match and path.is_file():
-            found[match.group(1)] = path
-    return dict(sorted(found.items()))
+    return article_files(folder)
 
 
 def ptc_dev_ids(root: str | Path | None = None) -> frozenset[str]:

@@ -22,13 +22,12 @@ per-article templates, which are intact (for English both agree).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from spinscope.corpora.datapath import data_root, require_dir, require_file
 from spinscope.corpora.ptc import check_same_article
-from spinscope.corpora.textio import check_gold_spans, read_article
+from spinscope.corpora.textio import article_files, check_gold_spans, read_article
 from spinscope.document import Document, Span
 from spinscope.errors import DataRootError, SpanOffsetError
 from spinscope.formats import read_flc, read_st1, read_st2, read_st3, read_template
@@ -46,8 +45,6 @@ __all__ = [
 
 #: The languages with training data (``ge`` is German, ``po`` Polish).
 SEMEVAL2023_LANGS: tuple[str, ...] = ("en", "fr", "ge", "it", "po", "ru")
-
-_ARTICLE = re.compile(r"article(.+)\.txt")
 
 
 def _lang_dir(lang: str, root: str | Path | None) -> Path:
@@ -77,12 +74,7 @@ def semeval2023_article_paths(
         _lang_dir(lang, root) / f"train-articles-subtask-{subtask}",
         f"SemEval-2023 {lang} subtask-{subtask} articles",
     )
-    found = {}
-    for path in folder.iterdir():
-        match = _ARTICLE.fullmatch(path.name)
-        if match and path.is_file():
-            found[match.group(1)] = path
-    return dict(sorted(found.items()))
+    return article_files(folder)
 
 
 def load_st1_gold(lang: str = "en", root: str | Path | None = None) -> dict[str, str]:

@@ -7,16 +7,31 @@ a byte-order mark is character 0 and ``\r`` stays where it is. So articles are r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from spinscope.document import Span
 from spinscope.errors import InputError, SpanOffsetError
 
-__all__ = ["ENCODING", "check_gold_spans", "read_article"]
+__all__ = ["ENCODING", "article_files", "check_gold_spans", "read_article"]
 
 #: The only encoding the corpora use.
 ENCODING = "utf-8"
+
+
+#: How the corpora name article files: ``article<ID>.txt``.
+_ARTICLE = re.compile(r"article(.+)\.txt")
+
+
+def article_files(folder: Path) -> dict[str, Path]:
+    """Map article id -> file for every ``article<ID>.txt`` in ``folder``, sorted by id."""
+    found = {}
+    for path in folder.iterdir():
+        match = _ARTICLE.fullmatch(path.name)
+        if match and path.is_file():
+            found[match.group(1)] = path
+    return dict(sorted(found.items()))
 
 
 def read_article(path: str | Path) -> str:
