@@ -217,19 +217,20 @@ class _Mapper:
                 error_code="bad_text",
                 **meta,
             )
+        duplicate = self.duplicate(doc_id, seq)
+        if duplicate is not None:
+            return Record(
+                seq, name, line, doc_id, error=duplicate, error_code="duplicate_id", **meta
+            )
+        return Record(seq, name, line, doc_id, text=_clean(text) if text else "", **meta)
+
+    def duplicate(self, doc_id: str, seq: int) -> str | None:
+        """Why record ``seq`` may not use ``doc_id`` (taken earlier), or ``None`` (now it is)."""
         first = self.seen.get(doc_id)
         if first is not None:
-            return Record(
-                seq,
-                name,
-                line,
-                doc_id,
-                error=f"duplicate id {doc_id!r} (first seen as record {first}); not analysed",
-                error_code="duplicate_id",
-                **meta,
-            )
+            return f"duplicate id {doc_id!r} (first seen as record {first}); not analysed"
         self.seen[doc_id] = seq
-        return Record(seq, name, line, doc_id, text=_clean(text) if text else "", **meta)
+        return None
 
 
 def _missing_text(name: str, field_name: str, columns: Sequence[str]) -> InputError:
@@ -394,18 +395,10 @@ def _iter_folder(
         # a corpus filed by outlet (folder/<outlet>/<article>.txt) names its source
         source = rel.parts[0] if len(rel.parts) > 1 else None
         shown = str(Path(name) / rel) if files is None else name
-        first = mapper.seen.get(doc_id)
-        if first is not None:
-            yield Record(
-                seq,
-                shown,
-                None,
-                doc_id,
-                error=f"duplicate id {doc_id!r} (first seen as record {first}); not analysed",
-                error_code="duplicate_id",
-            )
+        duplicate = mapper.duplicate(doc_id, seq)
+        if duplicate is not None:
+            yield Record(seq, shown, None, doc_id, error=duplicate, error_code="duplicate_id")
         else:
-            mapper.seen[doc_id] = seq
             yield Record(seq, shown, None, doc_id, path=str(path), source=source)
         seq += 1
 
