@@ -257,10 +257,10 @@ def test_a_file_that_fails_to_read_in_any_way_is_recorded(tmp_path, monkeypatch)
     bad.write_text("<html><body><p>x</p></body></html>", encoding="utf-8")
     real = spinscope.ingest.read_file
 
-    def read_file(path):
+    def read_file(path, data=None):
         if str(path).endswith(".html"):
             raise RuntimeError("the extractor crashed")
-        return real(path)
+        return real(path, data=data)
 
     monkeypatch.setattr(spinscope.ingest, "read_file", read_file)
     records = [

@@ -91,3 +91,13 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
     assert "nope.txt" in str(info.value) and "does not exist" in str(info.value)
     with pytest.raises(InputError, match="is a folder"):
         read_file(tmp_path)
+
+
+def test_read_file_takes_bytes_already_read(tmp_path) -> None:
+    """Given the bytes, read_file does not read the file again (batch reads it once)."""
+    from spinscope.ingest import read_file
+
+    gone = tmp_path / "gone.txt"  # never written: only the given bytes can be read
+    assert read_file(gone, data=b"The plan passed.").text == "The plan passed."
+    page = b"<html><body><article><p>The plan passed on Monday.</p></article></body></html>"
+    assert "The plan passed" in read_file(tmp_path / "gone.html", data=page).text

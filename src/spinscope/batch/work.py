@@ -50,7 +50,7 @@ def _document(record: Record) -> Document:
     data = read_bytes(Path(record.path))
     if not data.strip():
         return Document(record.id, "")
-    doc = read_file(record.path)
+    doc = read_file(record.path, data=data)  # read once
     return Document(record.id, doc.text, doc.metadata)
 
 

@@ -47,12 +47,16 @@ def read_bytes_source(data: bytes, *, name: str, doc_id: str = "article") -> Doc
     return Document(doc_id, text, {"source": name, "format": "text"})
 
 
-def read_file(path: str | Path) -> Document:
-    """Read an article file: HTML by its suffix or its first bytes, else plain text."""
+def read_file(path: str | Path, *, data: bytes | None = None) -> Document:
+    """Read an article file: HTML by its suffix or its first bytes, else plain text.
+
+    ``data``: the file's bytes when the caller has read them already.
+    """
     p = Path(path)
     if p.suffix.lower() in HTML_SUFFIXES:
-        return read_html_file(p)
-    return read_bytes_source(read_bytes(p), name=str(p), doc_id=p.stem or "article")
+        return read_html_file(p, data=data)
+    data = read_bytes(p) if data is None else data
+    return read_bytes_source(data, name=str(p), doc_id=p.stem or "article")
 
 
 def read_stdin(stream: BinaryIO | None = None) -> Document:

@@ -81,9 +81,14 @@ def extract_html(
     return Document(doc_id or stem or "article", text, meta)
 
 
-def read_html_file(path: str | Path, *, doc_id: str | None = None) -> Document:
-    """Read an HTML file and extract its article (see :func:`extract_html`)."""
+def read_html_file(
+    path: str | Path, *, doc_id: str | None = None, data: bytes | None = None
+) -> Document:
+    """Read an HTML file and extract its article (see :func:`extract_html`).
+
+    ``data``: the file's bytes when the caller has read them already.
+    """
     p = Path(path)
-    data = read_bytes(p)
+    data = read_bytes(p) if data is None else data
     html = require_text(decode(data, name=str(p), declared=declared_charset(data)), str(p))
     return extract_html(html, name=str(p), doc_id=doc_id)
