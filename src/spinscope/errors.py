@@ -82,3 +82,20 @@ class MissingDependencyError(SpinscopeError):
 
     code = "E008"
     exit_code = 3
+
+
+def require_extra(extra: str, *modules: str, needed_by: str = "this command") -> None:
+    """Raise :class:`MissingDependencyError` naming ``pip install 'spinscope[extra]'``.
+
+    Raised when any of ``modules`` (top-level import names) is not installed; ``needed_by``
+    says what needs them.
+    """
+    import importlib.util
+
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise MissingDependencyError(
+            f"{needed_by} needs {', '.join(missing)}, which "
+            f"{'is' if len(missing) == 1 else 'are'} not installed; install the {extra} "
+            f"extra: pip install 'spinscope[{extra}]'"
+        )

@@ -109,3 +109,22 @@ def test_without_the_extra_says_how_to_install_it(command, missing, tmp_path):
     assert done.returncode == 3, done.stderr
     assert "Traceback" not in done.stderr
     assert missing in done.stderr and "pip install 'spinscope[batch]'" in done.stderr
+
+
+def test_the_ray_engine_without_ray_says_how_to_install_it(monkeypatch, tmp_path):
+    import importlib.util
+
+    from spinscope.batch import BatchOptions
+    from spinscope.batch.engines import make_engine
+    from spinscope.errors import MissingDependencyError
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "ray" else real(name, *a)
+    )
+    with pytest.raises(MissingDependencyError) as err:
+        make_engine(BatchOptions(engine="ray"))
+    assert str(err.value).endswith(
+        "--engine ray needs ray, which is not installed; install the ray extra: "
+        "pip install 'spinscope[ray]'"
+    )

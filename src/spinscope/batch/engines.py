@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from spinscope.analyzer import cores_per_worker
 from spinscope.batch.inputs import Record
 from spinscope.batch.tables import ChunkResult
-from spinscope.errors import MissingDependencyError, SpinscopeError
+from spinscope.errors import SpinscopeError, require_extra
 
 if TYPE_CHECKING:
     from spinscope.analyzer import Analyzer
@@ -265,12 +265,6 @@ class RayEngine:
 def make_engine(options: BatchOptions) -> Engine:
     """The engine ``options`` ask for (the Ray engine needs the ``ray`` extra)."""
     if options.engine == "ray":
-        import importlib.util
-
-        if importlib.util.find_spec("ray") is None:
-            raise MissingDependencyError(
-                "--engine ray needs ray, which is not installed; install the ray extra: "
-                "pip install 'spinscope[ray]'"
-            )
+        require_extra("ray", "ray", needed_by="--engine ray")
         return RayEngine(options.detector, options.threshold, options.workers, options.ray_address)
     return LocalEngine(options.detector, options.threshold, options.workers)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from spinscope.errors import MissingDependencyError, SpinscopeError
+from spinscope.errors import SpinscopeError, require_extra
 
 __all__ = [
     "TRAIN_EXTRA",
@@ -71,19 +71,3 @@ def reported() -> Iterator[None]:
     except SpinscopeError as err:
         stderr().print(f"error: {err}")
         raise typer.Exit(err.exit_code) from None
-
-
-def require_extra(extra: str, *modules: str) -> None:
-    """Raise :class:`MissingDependencyError` naming ``pip install 'spinscope[extra]'``.
-
-    Raised when any of ``modules`` (top-level import names) is not installed.
-    """
-    import importlib.util
-
-    missing = [m for m in modules if importlib.util.find_spec(m) is None]
-    if missing:
-        raise MissingDependencyError(
-            f"this command needs {', '.join(missing)}, which "
-            f"{'is' if len(missing) == 1 else 'are'} not installed; install the {extra} "
-            f"extra: pip install 'spinscope[{extra}]'"
-        )
