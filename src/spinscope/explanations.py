@@ -35,6 +35,7 @@ __all__ = [
     "CategoryExplanation",
     "Explanation",
     "all_explanations",
+    "catalogue",
     "explain",
 ]
 
@@ -585,3 +586,15 @@ def explain(technique: str) -> Explanation:
 def all_explanations() -> list[Explanation]:
     """Return the explanations of all 23 techniques, in taxonomy order."""
     return list(EXPLANATIONS.values())
+
+
+def catalogue() -> dict[str, list[dict[str, str]]]:
+    """Every category, technique and signal with its explanation, JSON-ready.
+
+    What ``spinscope techniques --json`` prints and ``GET /v1/techniques`` answers.
+    """
+    return {
+        "categories": [c.to_dict() for c in CATEGORY_EXPLANATIONS.values()],
+        "techniques": [e.to_dict() for e in all_explanations()],
+        "signals": [s.to_dict() for s in SIGNALS.values()],
+    }

@@ -275,3 +275,13 @@ def test_history_pages_keep_the_search_in_their_links(client) -> None:
         )
     page = client.get("/history", params={"q": "Tom & Jerry"})
     assert 'href="/history?q=Tom+%26+Jerry&amp;offset=20"' in page.text
+
+
+def test_techniques_match_the_cli(client) -> None:
+    from typer.testing import CliRunner
+
+    from spinscope.cli.app import app
+
+    printed = CliRunner().invoke(app, ["techniques", "--json"])
+    assert printed.exit_code == 0
+    assert client.get("/v1/techniques").json() == json.loads(printed.stdout)

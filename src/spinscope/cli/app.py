@@ -436,22 +436,17 @@ def techniques(
     ] = False,
 ) -> None:
     """Explain the 23 persuasion techniques spinscope looks for, by category."""
-    from spinscope.explanations import CATEGORY_EXPLANATIONS, SIGNALS, all_explanations
+    from spinscope.explanations import (
+        CATEGORY_EXPLANATIONS,
+        SIGNALS,
+        all_explanations,
+        catalogue,
+    )
 
-    found = all_explanations()
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "categories": [c.to_dict() for c in CATEGORY_EXPLANATIONS.values()],
-                    "techniques": [e.to_dict() for e in found],
-                    "signals": [s.to_dict() for s in SIGNALS.values()],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        typer.echo(json.dumps(catalogue(), ensure_ascii=False, indent=2))
         return
+    found = all_explanations()
     console = Console(highlight=False)
     for category, about in CATEGORY_EXPLANATIONS.items():
         console.rule(category, style="bold", align="left")

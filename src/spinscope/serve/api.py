@@ -219,16 +219,9 @@ async def delete_analysis(
 @lru_cache(maxsize=1)
 def techniques_json() -> str:
     """The taxonomy with its explanations, as ``spinscope techniques --json`` prints it."""
-    from spinscope.explanations import CATEGORY_EXPLANATIONS, SIGNALS, all_explanations
+    from spinscope.explanations import catalogue
 
-    return json.dumps(
-        {
-            "categories": [c.to_dict() for c in CATEGORY_EXPLANATIONS.values()],
-            "techniques": [e.to_dict() for e in all_explanations()],
-            "signals": [s.to_dict() for s in SIGNALS.values()],
-        },
-        ensure_ascii=False,
-    )
+    return json.dumps(catalogue(), ensure_ascii=False)
 
 
 @router.get("/techniques", summary="The 23 techniques, their categories and explanations")
