@@ -175,10 +175,13 @@ def test_a_form_body_that_cannot_be_read_redraws_the_form(client) -> None:
 
 
 def test_history_shows_readable_times_and_previews_cut_at_a_word() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
     from spinscope.serve.pages import _preview, _when
 
-    assert _when("2026-11-29T10:12:27.840165Z") == "2026-11-29 10:12 UTC"
-    assert _when("not a time") == "not a time"
+    assert _when(datetime(2026, 11, 29, 10, 12, 27, 840165, tzinfo=UTC)) == "2026-11-29 10:12 UTC"
+    paris = timezone(timedelta(hours=1))
+    assert _when(datetime(2026, 11, 29, 11, 12, tzinfo=paris)) == "2026-11-29 10:12 UTC"
     assert _preview("Short  text.\nTwo lines.") == "Short text. Two lines."
     cut = _preview("word " * 60)
     assert cut.endswith("word …") and len(cut) <= 202

@@ -27,6 +27,7 @@ from spinscope.errors import SpinscopeError
 from spinscope.serve.api import MAX_OFFSET, article_request, service_of
 from spinscope.serve.problems import Problem
 from spinscope.serve.service import ArticleRequest, Service
+from spinscope.serve.storage import SavedSummary
 
 __all__ = ["PAGE_CSP", "router"]
 
@@ -203,33 +204,28 @@ async def permalink(request: Request, analysis_id: str) -> HTMLResponse:
     return report_response(Analysis.from_dict(data), saved=True)
 
 
-def _when(created_at: object) -> str:
-    """``2026-11-29T10:12:27.840165Z`` as ``2026-11-29 10:12 UTC`` (as stored when unreadable)."""
-    text = str(created_at)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def _when(created_at: datetime) -> str:
+    """A saved analysis's time as ``2026-11-29 10:12 UTC``."""
+    return created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _preview(text: object, limit: int = 200) -> str:
+def _preview(text: str, limit: int = 200) -> str:
     """The article's opening, cut at a word and marked as cut when it goes on."""
-    words = " ".join(str(text).split())
+    words = " ".join(text.split())
     if len(words) < limit:
         return words
     return words[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _history_item(item: dict[str, object], delete: str) -> str:
-    title = item["title"] or "(untitled)"
-    spans = item["spans"]
-    meta = f"{_when(item['created_at'])} · {item['detector']} · "
+def _history_item(item: SavedSummary, delete: str) -> str:
+    title = item.title or "(untitled)"
+    spans = item.spans
+    meta = f"{_when(item.created_at)} · {item.detector} · "
     meta += f"{spans} span{'s' if spans != 1 else ''}"
     return (
-        f'<li><div class="what"><a class="title" href="/a/{_e(item["id"])}">{_e(title)}</a>'
+        f'<li><div class="what"><a class="title" href="/a/{_e(item.id)}">{_e(title)}</a>'
         f'<div class="meta">{_e(meta)}</div>'
-        f'<div class="preview">{_e(_preview(item["preview"]))}</div></div>{delete}</li>'
+        f'<div class="preview">{_e(_preview(item.preview))}</div></div>{delete}</li>'
     )
 
 
@@ -252,14 +248,13 @@ async def history(
     )
     items = []
     for it in page.items:
-        d = it.to_dict()
         label = _e(f"Delete {it.title or 'this analysis'}")
         delete = (
             f'<form method="post" action="/a/{_e(it.id)}/delete">'
             f"{key.replace('{id}', _e(it.id))}"
             f'<button type="submit" class="secondary" aria-label="{label}">Delete</button></form>'
         )
-        items.append(_history_item(d, delete))
+        items.append(_history_item(it, delete))
     query = _e(q or "")
     found = f"{page.total} saved analys{'i' if page.total == 1 else 'e'}s"
     if q:
