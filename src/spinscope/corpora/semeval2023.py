@@ -11,8 +11,10 @@ Layout under the data root (original file names), for ``<lang>`` in en, fr, ge, 
 A paragraph is a non-empty line; its number is its 1-based line number with lines split on
 ``\n`` only (:func:`spinscope.segment.paragraphs`). The English texts are the PTC texts
 re-segmented, so their offsets differ from PTC's. Only the English span offsets are reliable;
-the other languages' span files are loaded as they are (the paragraph labels are the gold),
-except that spans ending after their article are dropped and counted (84 in Italian).
+the other languages' spans are repaired where that is safe (:mod:`spinscope.corpora.snapping`:
+ends moved to word edges, drifting spans shifted, each repair checked against the paragraph
+labels, which are the official gold) and dropped otherwise; each article's metadata counts what
+happened to its spans.
 
 The combined ``train-labels-subtask-3.template`` of fr, ge, it, po and ru is the concatenation of
 per-article templates that lack a final newline, so an article's last paragraph and the next
@@ -22,11 +24,14 @@ per-article templates, which are intact (for English both agree).
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from spinscope.corpora.datapath import data_root, require_dir, require_file
 from spinscope.corpora.ptc import check_same_article
+from spinscope.corpora.snapping import snap_span
 from spinscope.corpora.textio import article_files, check_gold_spans, read_article
 from spinscope.document import Document, Span
 from spinscope.errors import DataRootError, SpanOffsetError
@@ -109,6 +114,18 @@ def st3_template_rows(
     return read_template(require_dir(folder, f"SemEval-2023 {lang} subtask-3 template"))
 
 
+def _paragraph_check(
+    paras: Iterable[Span], labels: dict[int, set[str]], technique: str
+) -> Callable[[int, int], bool]:
+    """Whether a span ``[start, end)`` overlaps a paragraph whose gold labels hold ``technique``."""
+    marked = [p for p in paras if technique in labels.get(p.meta["number"], ())]
+
+    def check(start: int, end: int) -> bool:
+        return any(p.start < end and start < p.end for p in marked)
+
+    return check
+
+
 def load_semeval2023(
     lang: str = "en", root: str | Path | None = None, *, strict_spans: bool | None = None
 ) -> list[Document]:
@@ -124,9 +141,11 @@ def load_semeval2023(
     and subtask-2 labels have the article.
 
     ``strict_spans`` (default: true for English only) makes a span that ends after its article
-    an error (:class:`~spinscope.errors.SpanOffsetError`). Otherwise such spans, which the
-    non-English span files contain, are dropped and their number is stored in the metadata as
-    ``spans_dropped``.
+    an error (:class:`~spinscope.errors.SpanOffsetError`) and keeps the offsets as they are.
+    Otherwise every span goes through :func:`~spinscope.corpora.snapping.snap_span`; a
+    repaired span keeps its file offsets in ``meta["original"]``, and the metadata's
+    ``span_repairs`` counts the outcomes (``exact``, ``edges``, ``shift``, or the reason a span
+    was dropped: ``unrepaired``, ``ambiguous_shift``, ``paragraph_mismatch``, ``empty``).
     """
     strict = lang == "en" if strict_spans is None else strict_spans
     folder = _lang_dir(lang, root)
@@ -148,15 +167,20 @@ def load_semeval2023(
         )
         rows = read_flc(spans_path, taxonomy="semeval2023")
         check_same_article(spans_path, doc_id, (row[0] for row in rows))
-        spans = [Span(s, e, tech, source="gold") for _, tech, s, e in rows]
-        dropped = 0
+        lines = {p.meta["number"]: p for p in paragraphs(text)}
+        labels = {number: set(techs) for number, techs in by_paragraph.get(doc_id, [])}
+        repairs: Counter[str] = Counter()
         if strict:
+            spans = [Span(s, e, tech, source="gold") for _, tech, s, e in rows]
             check_gold_spans(doc_id, text, spans, article, spans_path)
         else:
-            kept = [span for span in spans if span.end <= len(text)]
-            dropped, spans = len(spans) - len(kept), kept
-
-        lines = {p.meta["number"]: p for p in paragraphs(text)}
+            spans = []
+            for _, tech, s, e in rows:
+                snapped = snap_span(text, s, e, _paragraph_check(lines.values(), labels, tech))
+                repairs[snapped.how] += 1
+                if snapped.kept:
+                    meta = {"original": [s, e]} if (snapped.start, snapped.end) != (s, e) else {}
+                    spans.append(Span(snapped.start, snapped.end, tech, source="gold", meta=meta))
         para_spans: list[Span] = []
         for number, techs in by_paragraph.get(doc_id, []):
             para = lines.get(number)
@@ -175,8 +199,8 @@ def load_semeval2023(
             metadata["genre"] = genres[doc_id]
         if doc_id in frames:
             metadata["frames"] = list(frames[doc_id])
-        if dropped:
-            metadata["spans_dropped"] = dropped
+        if repairs:
+            metadata["span_repairs"] = dict(sorted(repairs.items()))
         docs.append(
             Document(
                 doc_id,
