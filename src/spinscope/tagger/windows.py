@@ -13,7 +13,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Encoded", "Window", "encode", "make_batches", "stitch", "token_range", "windows"]
+__all__ = [
+    "Encoded",
+    "Window",
+    "encode",
+    "make_batches",
+    "special_ids",
+    "stitch",
+    "token_range",
+    "windows",
+]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
@@ -37,6 +46,15 @@ class Window:
     doc: int
     start: int
     end: int
+
+
+def special_ids(tokenizer: Any) -> tuple[int, int, int]:
+    """``(start, end, padding)`` token ids: BERT's ``[CLS] [SEP] [PAD]`` or ``<s> </s> <pad>``."""
+    for start, end, pad in (("[CLS]", "[SEP]", "[PAD]"), ("<s>", "</s>", "<pad>")):
+        ids = tokenizer.token_to_id(start), tokenizer.token_to_id(end), tokenizer.token_to_id(pad)
+        if ids[0] is not None and ids[1] is not None:
+            return int(ids[0]), int(ids[1]), int(ids[2] or 0)
+    raise ValueError("the tokenizer has neither [CLS]/[SEP] nor <s>/</s> special tokens")
 
 
 def encode(tokenizer: Any, text: str) -> Encoded:

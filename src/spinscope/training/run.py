@@ -1,8 +1,9 @@
 """``spinscope train``: fine-tune the tagger, tune decoding on dev, export and quantise.
 
-Model choices use only the 75 PTC-dev article ids (held out from training unless
-``include_dev``). With ``include_dev`` the decoding settings of an earlier held-out run are
-reused (``decode_from``), since there is nothing left to tune them on.
+Model choices use only the development articles of each language
+(:mod:`spinscope.corpora.splits`; for English the 75 PTC-dev ids), held out from training
+unless ``include_dev``. With ``include_dev`` the decoding settings of an earlier held-out run
+are reused (``decode_from``), since there is nothing left to tune them on.
 """
 
 from __future__ import annotations
@@ -15,15 +16,16 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from spinscope.corpora import load_semeval2023, ptc_dev_ids
+from spinscope.corpora import load_semeval2023
+from spinscope.corpora.splits import corpus_code, split_by_dev
 from spinscope.document import Document
 from spinscope.tagger.decode import DecodeConfig
-from spinscope.training.tagger import TrainConfig, base_model_dir, predict_probs, train_tagger
-from spinscope.training.tune import Item, evaluate_decoding, tune_decoding
+from spinscope.training.tagger import TrainConfig, predict_probs, train_tagger
+from spinscope.training.tune import Item, evaluate_decoding, paragraph_f1, tune_decoding
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RANK_PRIOR_POWER", "split_dev", "train_command"]
+__all__ = ["RANK_PRIOR_POWER", "load_training_docs", "split_dev", "train_command"]
 
 #: How much the technique prior weighs when ranking the techniques of a given span (TC):
 #: 0.3 beat 0 and 0.6 on the development articles (TC micro-F1 0.485 vs 0.464 and 0.479).
@@ -42,6 +44,20 @@ def _items(model: Any, tokenizer: Any, docs: list[Document], cfg: TrainConfig) -
     return [Item(d, e.offsets, p) for d, (e, p) in zip(docs, probs, strict=True)]
 
 
+def load_training_docs(
+    languages: tuple[str, ...], data: str | Path | None
+) -> tuple[list[Document], list[Document]]:
+    """``(train, dev)`` SemEval-2023 subtask-3 articles of ``languages``, split by the dev lists."""
+    train: list[Document] = []
+    dev: list[Document] = []
+    for lang in languages:
+        docs = load_semeval2023(corpus_code(lang), data)
+        t, d = split_by_dev(docs, lang)
+        train += t
+        dev += d
+    return train, dev
+
+
 def train_command(
     data: str | Path | None = None,
     out: str | Path = "runs/tagger",
@@ -56,16 +72,17 @@ def train_command(
 ) -> dict[str, Any]:
     """Train, tune and export; return the figures written to ``out/summary.json``.
 
-    ``overrides`` set other :class:`TrainConfig` fields (``lr``, ``max_pos_weight``, ...).
+    ``overrides`` set other :class:`TrainConfig` fields (``lr``, ``languages``,
+    ``paragraph_weight``, ...). The development articles of every language trained on are held
+    out (:mod:`spinscope.corpora.splits`) unless ``include_dev``.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    docs = load_semeval2023("en", data)
-    train, dev = split_dev(docs, ptc_dev_ids(data))
-    if include_dev:
-        train, dev = docs, []
     cfg = TrainConfig(epochs=epochs, seed=seed, base_model=base_model, **overrides)
+    train, dev = load_training_docs(cfg.languages, data)
+    if include_dev:
+        train, dev = train + dev, []
     log.info("training on %d articles, %d dev articles held out", len(train), len(dev))
 
     def evaluate(model: Any, tokenizer: Any, epoch: int) -> dict[str, float]:
@@ -73,11 +90,18 @@ def train_command(
         with (out_dir / f"dev_probs_epoch{epoch}.pkl").open("wb") as fh:
             pickle.dump([(it.doc.id, it.offsets, it.probs) for it in items], fh)
         figures = evaluate_decoding(items, DecodeConfig())
-        return {
+        out = {
             f"dev_{k}": v for k, v in figures.items() if k.endswith(("f1", "precision", "recall"))
         }
+        for lang in cfg.languages:
+            mine = [it for it in items if it.doc.metadata.get("lang") == corpus_code(lang)]
+            if mine:
+                out[f"dev_{lang}_paragraph_micro_f1"] = paragraph_f1(mine, DecodeConfig())
+        return out
 
-    model, tokenizer = train_tagger(train, out_dir, cfg, evaluate=evaluate if dev else None)
+    model, tokenizer = train_tagger(
+        train, out_dir, cfg, evaluate=evaluate if dev else None, data=data
+    )
     summary: dict[str, Any] = {"train_articles": len(train), "dev_articles": len(dev)}
     if dev:
         items = _items(model, tokenizer, dev, cfg)
@@ -93,9 +117,11 @@ def train_command(
     if export:
         from spinscope.training.export import export_model
 
+        tokenizer_json = out_dir / "tokenizer.json"
+        tokenizer.save(str(tokenizer_json))
         export_model(
             model,
-            base_model_dir(base_model) / "tokenizer.json",
+            tokenizer_json,
             out_dir / "model",
             window=cfg.window,
             stride=cfg.stride,
@@ -104,6 +130,7 @@ def train_command(
                 "train": asdict(replace(cfg, extra={})),
                 "train_articles": len(train),
                 "base_model": base_model,
+                "languages": list(cfg.languages),
                 "technique_counts": dict(
                     Counter(s.label for d in train for s in d.layer("techniques"))
                 ),

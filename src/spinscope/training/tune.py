@@ -26,6 +26,7 @@ __all__ = [
     "crossfit",
     "evaluate_decoding",
     "fit_calibration",
+    "paragraph_f1",
     "tune_decoding",
     "tune_si",
     "tune_threshold",
@@ -57,6 +58,28 @@ def evaluate_decoding(items: Sequence[Item], cfg: DecodeConfig) -> dict[str, flo
     out = {f"flc_{k}": v for k, v in flc.items()}
     out.update({f"si_{k}": v for k, v in si.items() if "/" not in k})
     return out
+
+
+def paragraph_f1(items: Sequence[Item], cfg: DecodeConfig) -> float:
+    """Subtask-3 micro-F1: each paragraph gets the techniques of the decoded spans overlapping it.
+
+    Gold: the ``paragraph_techniques`` layer (paragraphs not in it have no technique).
+    """
+    from spinscope.segment import paragraphs
+
+    tp = fp = fn = 0
+    for it in items:
+        gold: dict[tuple[int, int], set[str]] = {}
+        for s in it.doc.layer("paragraph_techniques"):
+            gold.setdefault((s.start, s.end), set()).add(s.label)
+        spans = decode(it.doc.text, it.offsets, it.probs, cfg)
+        for para in paragraphs(it.doc.text):
+            pred = {s.label for s in spans if s.start < para.end and para.start < s.end}
+            want = gold.get((para.start, para.end), set())
+            tp += len(pred & want)
+            fp += len(pred - want)
+            fn += len(want - pred)
+    return 2 * tp / max(2 * tp + fp + fn, 1)
 
 
 def calibration_targets(items: Sequence[Item], cfg: DecodeConfig) -> list[tuple[str, float, float]]:
