@@ -1,121 +1,193 @@
-"""Score detectors on the development split (the 75 PTC-dev article ids), every task at once.
+"""Score detectors on the development split of every training language, every task at once.
 
 Usage::
 
-    python benchmarks/dev_eval.py [--data DIR] [--detector tagger baseline] [--model DIR ...]
+    python benchmarks/dev_eval.py [--data DIR] [--detector hybrid tagger baseline]
+        [--model DIR ...] [--lang en fr de it pl ru] [--per-technique] [--json FILE]
 
 For each detector (``hybrid`` = the shipped default, ``tagger`` = the shipped model alone,
 ``baseline`` = the rules alone, and each ``--model`` folder holding
-model.onnx/tokenizer.json/config.json, alone and with the rules) it prints:
+model.onnx/tokenizer.json/config.json, alone and with the rules) and each language's dev split
+(:func:`spinscope.corpora.splits.dev_ids`: the 75 PTC-dev articles for English, a fixed 20 % of
+the SemEval-2023 training articles for the others) it prints one row of one table:
 
-* SI P/R/F1 on the PTC dev texts against the PTC dev SI gold (SemEval-2020 Task 11);
-* FLC P/R/F1 on the SemEval-2023 texts of the same 75 articles against their span gold;
-* subtask-3 paragraph micro/macro-F1 on those texts;
-* TC micro-F1: each gold span of the 2023 dev texts classified (a span listed k times gets the
-  k best-ranked techniques);
-* per-technique FLC F1 with ``--per-technique``.
+* SI P/R/F1 (English only) on the PTC dev texts against the PTC dev SI gold (SemEval-2020 T11);
+* subtask-3 paragraph micro/macro-F1 on the SemEval-2023 texts, against the paragraph labels
+  (the official gold in every language);
+* FLC P/R/F1 against the span gold of the same texts, the number of distinct techniques
+  predicted and the number of techniques with FLC F1 > 0;
+* TC micro-F1: each gold span classified (a span listed k times gets the k best-ranked
+  techniques);
 
-It goes through the same code as ``spinscope predict`` (:func:`spinscope.predict.predict_rows`).
+and, per detector, a row ``all`` that pools the languages asked for (micro figures over all
+their paragraphs and spans). Non-English span offsets are unreliable (see the data README), so
+FLC, TC and the technique counts are approximate there (snapped spans), marked ``~``.
+``--per-technique`` adds FLC per technique: F1 in each language and P/R/F1 pooled. ``--json``
+writes every figure (and, apart, the timings).
+
+It goes through the same code as ``spinscope predict`` (:func:`spinscope.predict.predict_rows`,
+via :mod:`spinscope.evaluation`). The English figures are the ones this script printed before it
+covered other languages.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import tempfile
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from spinscope.corpora import load_ptc, load_semeval2023, ptc_dev_ids
+from spinscope.corpora import load_ptc, load_semeval2023
 from spinscope.corpora.datapath import data_root
+from spinscope.corpora.splits import TRAINING_LANGUAGES, corpus_code, dev_ids, iso_code
 from spinscope.detectors.hybrid import HybridDetector
 from spinscope.document import Document
-from spinscope.formats import write_flc
+from spinscope.evaluation import APPROXIMATE, EXACT, POOLED, LanguageRun, pool, run_language
 from spinscope.predict import load_detector, predict_rows
-from spinscope.scoring import score_flc, score_si, score_st3, score_tc
-from spinscope.segment import paragraphs
+from spinscope.scoring import score_si
 from spinscope.tagger.model import Tagger
+from spinscope.taxonomy import TECHNIQUES
+
+#: Languages whose span offsets are exact.
+EXACT_SPANS = ("en",)
 
 
-def evaluate(detector: Any, data: Path) -> dict[str, Any]:
-    """Every dev figure for one detector."""
-    dev_ids = ptc_dev_ids(data)
-    ptc = load_ptc("dev", data)
-    d23 = [d for d in load_semeval2023("en", data) if d.id in dev_ids]
-    plain_ptc = [Document(d.id, d.text) for d in ptc]
-    plain_23 = [Document(d.id, d.text) for d in d23]
-    out: dict[str, Any] = {}
-    t0 = time.perf_counter()
-    si_pred = predict_rows("si", plain_ptc, detector)
-    out["si"] = score_si([(d.id, s.start, s.end) for d in ptc for s in d.layer("si")], si_pred)
-    flc_gold = [(d.id, s.label, s.start, s.end) for d in d23 for s in d.layer("techniques")]
-    out["flc"] = score_flc(flc_gold, predict_rows("flc", plain_23, detector))
-    with tempfile.TemporaryDirectory() as tmp:
-        template = Path(tmp) / "st3.template"
-        template.write_text(
-            "".join(
-                f"{d.id}\t{p.meta['number']}\t{d.text[p.start : p.end]}\n"
-                for d in d23
-                for p in paragraphs(d.text)
-            ),
-            encoding="utf-8",
-        )
-        gold_st3: dict[tuple[str, int], set[str]] = {}
-        for d in d23:
-            for s in d.layer("paragraph_techniques"):
-                gold_st3.setdefault((d.id, s.meta["number"]), set()).add(s.label)
-        st3_gold = [
-            (d.id, p.meta["number"], tuple(sorted(gold_st3.get((d.id, p.meta["number"]), ()))))
-            for d in d23
-            for p in paragraphs(d.text)
-        ]
-        out["st3"] = score_st3(st3_gold, predict_rows("st3", plain_23, detector, template=template))
-        tc_template = Path(tmp) / "tc.labels"
-        write_flc(tc_template, flc_gold)
-        out["tc"] = score_tc(flc_gold, predict_rows("tc", plain_23, detector, template=tc_template))
-    out["seconds"] = time.perf_counter() - t0
+def load_dev(langs: list[str], data: Path) -> dict[str, list[Document]]:
+    """The SemEval-2023 dev articles of each language, with their gold layers, sorted by id."""
+    out = {}
+    for lang in langs:
+        ids = dev_ids(lang)
+        out[lang] = [d for d in load_semeval2023(corpus_code(lang), data) if d.id in ids]
+        if len(out[lang]) != len(ids):
+            sys.exit(f"{lang}: {len(ids)} dev ids but {len(out[lang])} articles found in {data}")
     return out
 
 
+def score_si_ptc(detector: Any, ptc: list[Document]) -> dict[str, float]:
+    """SI on the PTC dev texts against the PTC SI gold (English only)."""
+    pred = predict_rows("si", [Document(d.id, d.text) for d in ptc], detector)
+    return score_si([(d.id, s.start, s.end) for d in ptc for s in d.layer("si")], pred)
+
+
+HEADER = (
+    f"{'detector':<28} {'lang':<4} {'arts':>4} {'SI F1':>6} {'st3 mi':>6} {'st3 ma':>6} "
+    f"{'FLC P':>6} {'FLC R':>6} {'FLC F1':>6} {'#tech':>5} {'#F1>0':>5} {'TC F1':>6} {'secs':>6}"
+)
+
+
+def row(name: str, lang: str, r: dict[str, Any], seconds: float) -> str:
+    """One line of the table."""
+    mark = "~" if r["spans"] == APPROXIMATE else ""
+    si = f"{r['si']['f1']:6.3f}" if "si" in r else f"{'-':>6}"
+    tc = f"{r['tc']['f1']:6.3f}" if r["tc"] is not None else f"{'-':>6}"
+    flc, st3 = r["flc"], r["st3"]
+    return (
+        f"{name[-28:]:<28} {lang + mark:<4} {r['articles']:>4} {si} {st3['micro_f1']:6.3f} "
+        f"{st3['macro_f1']:6.3f} {flc['precision']:6.3f} {flc['recall']:6.3f} {flc['f1']:6.3f} "
+        f"{r['techniques_predicted']:>5} {r['techniques_scored']:>5} {tc} {seconds:6.1f}"
+    )
+
+
+def per_technique(name: str, langs: list[str], figures: dict[str, dict[str, Any]]) -> list[str]:
+    """FLC per technique: F1 in each language, then P/R/F1 pooled."""
+    pooled = figures[POOLED]["flc"]
+    lines = [
+        f"{name}: FLC per technique (F1 by language; P / R / F1 pooled)",
+        f"    {'technique':<34}"
+        + "".join(f" {lang:>6}" for lang in langs)
+        + "   all P  all R all F1",
+    ]
+    for t in TECHNIQUES:
+        if f"f1/{t}" not in pooled:
+            continue  # neither gold nor predicted in any language
+        by_lang = "".join(
+            f" {figures[lang]['flc'][f'f1/{t}']:6.3f}"
+            if f"f1/{t}" in figures[lang]["flc"]
+            else f" {'-':>6}"
+            for lang in langs
+        )
+        lines.append(
+            f"    {t:<34}{by_lang} {pooled[f'precision/{t}']:6.3f} {pooled[f'recall/{t}']:6.3f} "
+            f"{pooled[f'f1/{t}']:6.3f}"
+        )
+    return lines
+
+
 def main() -> None:
-    """Print the dev figures of each detector."""
+    """Print the dev figures of each detector in each language."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", default=None)
     parser.add_argument("--detector", nargs="*", default=["hybrid", "tagger", "baseline"])
     parser.add_argument("--model", nargs="*", default=[])
+    parser.add_argument(
+        "--lang",
+        nargs="+",
+        default=list(TRAINING_LANGUAGES),
+        help="ISO codes (or SemEval folder names ge, po); default: all six",
+    )
     parser.add_argument("--per-technique", action="store_true")
     parser.add_argument("--json", default=None, help="also write the figures to this file")
     args = parser.parse_args()
+    langs = list(dict.fromkeys(iso_code(lang) for lang in args.lang))
     data = data_root(args.data)
+    dev = load_dev(langs, data)
+    ptc = load_ptc("dev", data) if "en" in langs else []
+    if ptc and {d.id for d in ptc} != dev_ids("en"):
+        sys.exit("the PTC dev articles are not the English dev split")
     detectors: dict[str, Any] = {}
     for name in args.detector:
         detectors[name] = load_detector(name)[0]
     for folder in args.model:
         detectors[folder] = Tagger(folder)
         detectors[folder + "+rules"] = HybridDetector(Tagger(folder))
-    results = {}
-    print(
-        f"{'detector':<28} {'SI F1':>6} {'FLC P':>6} {'FLC R':>6} {'FLC F1':>6} "
-        f"{'st3 mi':>6} {'st3 ma':>6} {'TC F1':>6} {'secs':>5}"
-    )
+
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    seconds: dict[str, dict[str, float]] = {}
+    print(HEADER, flush=True)
     for name, det in detectors.items():
-        r = evaluate(det, data)
-        results[name] = r
+        runs: list[LanguageRun] = []
+        results[name], seconds[name] = {}, {}
+        for lang in langs:
+            t0 = time.perf_counter()
+            run = run_language(det, dev[lang], lang, exact_spans=lang in EXACT_SPANS)
+            figures = dict(run.figures)
+            if lang == "en":
+                figures = {"si": score_si_ptc(det, ptc), **figures}
+            runs.append(run)
+            results[name][lang] = figures
+            seconds[name][lang] = time.perf_counter() - t0
+            print(row(name, lang, figures, seconds[name][lang]), flush=True)
+        pooled = pool(runs).figures
+        results[name][POOLED] = pooled
+        print(row(name, POOLED, pooled, sum(seconds[name].values())), flush=True)
+    if any(lang not in EXACT_SPANS for lang in langs):
         print(
-            f"{name[-28:]:<28} {r['si']['f1']:6.3f} {r['flc']['precision']:6.3f} "
-            f"{r['flc']['recall']:6.3f} {r['flc']['f1']:6.3f} {r['st3']['micro_f1']:6.3f} "
-            f"{r['st3']['macro_f1']:6.3f} {r['tc']['f1']:6.3f} {r['seconds']:5.1f}"
+            f"~ FLC, TC, #tech and #F1>0 are {APPROXIMATE}: non-English span offsets are "
+            "unreliable; st3 uses the official paragraph gold."
         )
-        if args.per_technique:
-            for key in sorted(k for k in r["flc"] if k.startswith("f1/")):
-                t = key[3:]
-                print(
-                    f"    {t:<34} P {r['flc'].get('precision/' + t, 0):.3f} "
-                    f"R {r['flc'].get('recall/' + t, 0):.3f} F1 {r['flc'][key]:.3f}"
-                )
+    if args.per_technique:
+        for name in detectors:
+            print()
+            print("\n".join(per_technique(name, langs, results[name])))
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "languages": langs,
+                    "dev_articles": {lang: len(dev[lang]) for lang in langs},
+                    "spans": {
+                        lang: EXACT if lang in EXACT_SPANS else APPROXIMATE for lang in langs
+                    },
+                    "figures": results,
+                    "seconds": seconds,
+                },
+                indent=1,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
 
 
 if __name__ == "__main__":
