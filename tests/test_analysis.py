@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 
 import spinscope
 from analysis_support import HARBOUR_PHRASES, PhraseDetector
-from spinscope.analysis import ANALYSIS_SCHEMA_VERSION, DetectorInfo, build_analysis
+from language_support import MIXED_TEXT, NO_LETTERS_TEXT, OTHER_TEXTS, SUPPORTED_TEXTS
+from spinscope.analysis import ANALYSIS_SCHEMA_VERSION, Analysis, DetectorInfo, build_analysis
 from spinscope.analyzer import FALLBACK_NOTE, Analyzer
 from spinscope.document import Document, Span
 from spinscope.errors import InputError
 from spinscope.render.json import schema
+from spinscope.signals.language import language_name
 from spinscope.taxonomy import CATEGORIES, TECHNIQUES
 
 VALIDATOR = jsonschema.Draft202012Validator(schema())
@@ -110,7 +112,12 @@ def test_to_dict_follows_the_schema(harbour_analysis) -> None:
     VALIDATOR.validate(data)
     assert data["schema_version"] == ANALYSIS_SCHEMA_VERSION == 1
     assert data["spinscope_version"] == spinscope.__version__
-    assert data["detector"] == {"name": "phrases", "threshold": None, "note": None}
+    assert data["detector"] == {
+        "name": "phrases",
+        "threshold": None,
+        "note": None,
+        "languages": None,
+    }
     assert set(data["explanations"]["Doubt"]) == {
         "technique",
         "category",
@@ -132,20 +139,105 @@ def test_threshold_filters_spans_of_detectors_without_their_own(harbour_text: st
     }
 
 
-def test_not_english_warning(phrase_analyzer) -> None:
-    text = (
-        "Le conseil du port a approuvé mardi le nouveau projet de pont après une longue campagne "
-        "de ses opposants, qui ont manifesté devant la mairie pendant des semaines. Les pêcheurs "
-        "ont dénoncé une catastrophe pour le port et ont promis de continuer la lutte."
-    )
+def _codes(analysis) -> list[str]:  # type: ignore[no-untyped-def]
+    return [w.code for w in analysis.warnings]
+
+
+LANGUAGE_CODES = {"unsupported_language", "mixed_language", "unknown_language", "not_english"}
+
+
+@pytest.mark.parametrize("code", sorted(SUPPORTED_TEXTS))
+def test_supported_languages_get_no_language_warning(phrase_analyzer, code: str) -> None:
+    a = phrase_analyzer().analyze(SUPPORTED_TEXTS[code])
+    assert a.language == code
+    assert a.language_check.source == "detected"
+    assert not LANGUAGE_CODES & set(_codes(a))
+
+
+@pytest.mark.parametrize("code", sorted(OTHER_TEXTS))
+def test_other_languages_run_with_a_warning_naming_them(phrase_analyzer, code: str) -> None:
+    a = phrase_analyzer().analyze(OTHER_TEXTS[code])
+    assert a.language == code
+    [warning] = [w for w in a.warnings if w.code == "unsupported_language"]
+    assert f"{language_name(code)} ({code})" in warning.message
+    assert "en, fr, de, it, pl, ru" in warning.message
+    assert "English, French, German, Italian, Polish and Russian" in warning.message
+    VALIDATOR.validate(json.loads(a.to_json()))
+
+
+def test_mixed_text_is_its_majority_language_with_a_note(phrase_analyzer) -> None:
+    a = phrase_analyzer().analyze(MIXED_TEXT)
+    assert a.language == "fr"
+    [note] = [w for w in a.warnings if w.code == "mixed_language"]
+    assert "French (fr)" in note.message and "English (en)" in note.message
+    assert "unsupported_language" not in _codes(a)
+
+
+def test_mixed_text_with_an_unsupported_language_says_so(phrase_analyzer) -> None:
+    text = SUPPORTED_TEXTS["de"] + "\n\n" + SUPPORTED_TEXTS["de"] + "\n\n" + OTHER_TEXTS["es"]
     a = phrase_analyzer().analyze(text)
-    assert "not_english" in [w.code for w in a.warnings]
+    assert a.language == "de"
+    [note] = [w for w in a.warnings if w.code == "mixed_language"]
+    assert "Spanish" in note.message and "not trained on Spanish" in note.message
+
+
+def test_no_letters_is_unknown_with_a_warning(phrase_analyzer) -> None:
+    a = phrase_analyzer().analyze(NO_LETTERS_TEXT)
+    assert a.language is None
+    assert _codes(a)[:2] == ["unknown_language", "too_short"]
+    assert "no letters" in a.warnings[0].message
+    VALIDATOR.validate(json.loads(a.to_json()))
+
+
+def test_given_language_overrides_detection(phrase_analyzer) -> None:
+    a = phrase_analyzer().analyze(SUPPORTED_TEXTS["en"], language="fr")
+    assert a.language == "fr"
+    assert a.language_check.source == "given"
+    assert not LANGUAGE_CODES & set(_codes(a))
+
+
+def test_given_unsupported_language_is_accepted_with_a_warning(phrase_analyzer) -> None:
+    a = phrase_analyzer().analyze(SUPPORTED_TEXTS["en"], language="es")
+    assert a.language == "es"
+    [warning] = [w for w in a.warnings if w.code == "unsupported_language"]
+    assert warning.message.startswith("The language was given as Spanish (es)")
+
+
+def test_unknown_language_code_is_an_input_error(phrase_analyzer) -> None:
+    analyzer = phrase_analyzer()
+    with pytest.raises(InputError, match=r"unknown language 'xx'.*en \(English\)"):
+        analyzer.analyze(SUPPORTED_TEXTS["en"], language="xx")
+    with pytest.raises(InputError, match="unknown language"):
+        analyzer.analyze_many([SUPPORTED_TEXTS["en"]], language="english")
+
+
+def test_analyze_many_takes_one_language_for_all(phrase_analyzer) -> None:
+    out = phrase_analyzer().analyze_many(list(SUPPORTED_TEXTS.values()), language="it")
+    assert {a.language for a in out} == {"it"}
+
+
+def test_language_round_trips_through_json(phrase_analyzer) -> None:
+    for text, language in ((MIXED_TEXT, None), (SUPPORTED_TEXTS["pl"], "pl"), ("🙂 12", None)):
+        data = json.loads(phrase_analyzer().analyze(text, language=language).to_json())
+        rebuilt = Analysis.from_dict(data)
+        assert rebuilt.to_dict() == data
+        assert rebuilt.language == data["language"]["code"]
+
+
+def test_a_report_from_before_language_detection_still_reads(harbour_analysis) -> None:
+    data = json.loads(harbour_analysis.to_json())
+    data["language"] = {"english": True, "english_ratio": 0.3, "latin_ratio": 1.0, "words": 120}
+    data["warnings"] = [{"code": "not_english", "message": "old"}]
+    VALIDATOR.validate(data)
+    rebuilt = Analysis.from_dict(data)
+    assert rebuilt.language == "en"
+    assert rebuilt.language_check.words == 120
 
 
 def test_too_short_warning(phrase_analyzer) -> None:
     a = phrase_analyzer().analyze("The traitors won.")
-    codes = [w.code for w in a.warnings]
-    assert "too_short" in codes and "not_english" not in codes
+    assert a.language is None  # too few letters to tell
+    assert _codes(a) == ["too_short"]
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t "])
@@ -193,7 +285,7 @@ def test_load_returns_a_reusable_analyzer(harbour_text: str) -> None:
     assert first.id == "article" and second.id == "two"
     assert first.spans == second.spans
     assert all(s.score >= 0.3 for s in first.spans)
-    assert first.detector == DetectorInfo("baseline", 0.3, None)
+    assert first.detector == DetectorInfo("baseline", 0.3, None, ("en",))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -231,3 +323,26 @@ def test_threads_cap_the_models_onnxruntime_threads() -> None:
     text = "The shameful, disgraceful plan will destroy our great town, the mayor warned."
     # fewer threads, the same spans
     assert one.analyze(text).to_dict()["spans"] == same.analyze(text).to_dict()["spans"]
+
+
+@pytest.mark.parametrize("code", ["fr", "ru"])
+def test_a_model_trained_on_english_only_says_so_for_other_supported_languages(
+    code: str,
+) -> None:
+    a = spinscope.load("baseline").analyze(SUPPORTED_TEXTS[code])
+    [warning] = [w for w in a.warnings if w.code == "model_language"]
+    assert f"({code})" in warning.message and "trained on English only" in warning.message
+    assert "model_language" not in _codes(spinscope.load("baseline").analyze(SUPPORTED_TEXTS["en"]))
+    VALIDATOR.validate(json.loads(a.to_json()))
+    assert Analysis.from_dict(json.loads(a.to_json())).detector.languages == ("en",)
+
+
+def test_a_detector_that_names_no_languages_gets_no_model_note(phrase_analyzer) -> None:
+    a = phrase_analyzer().analyze(SUPPORTED_TEXTS["fr"])
+    assert a.detector.languages is None
+    assert "model_language" not in _codes(a)
+
+
+def test_detector_info_from_before_languages_reads() -> None:
+    info = DetectorInfo.from_dict({"name": "tagger", "threshold": 0.2, "note": None})
+    assert info == DetectorInfo("tagger", 0.2, None, None)

@@ -8,6 +8,7 @@ def test_public_names() -> None:
         "ANALYSIS_SCHEMA_VERSION",
         "CATEGORIES",
         "SCHEMA_VERSION",
+        "SUPPORTED_LANGUAGES",
         "TECHNIQUES",
         "TECHNIQUES_2020",
         "Analysis",
@@ -27,3 +28,7 @@ def test_public_names() -> None:
 
 def test_explain_from_the_top_level() -> None:
     assert spinscope.explain("Loaded_Language").title == "Loaded language"
+
+
+def test_supported_languages_from_the_top_level() -> None:
+    assert spinscope.SUPPORTED_LANGUAGES == ("en", "fr", "de", "it", "pl", "ru")

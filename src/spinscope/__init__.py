@@ -7,6 +7,7 @@ from spinscope.analyzer import Analyzer, analyze, load
 from spinscope.document import SCHEMA_VERSION, Document, Span
 from spinscope.errors import SpinscopeError
 from spinscope.explanations import Explanation, explain
+from spinscope.signals.language import SUPPORTED_LANGUAGES
 from spinscope.taxonomy import CATEGORIES, TECHNIQUES, TECHNIQUES_2020
 
 __version__ = "0.1.0"
@@ -15,6 +16,7 @@ __all__ = [
     "ANALYSIS_SCHEMA_VERSION",
     "CATEGORIES",
     "SCHEMA_VERSION",
+    "SUPPORTED_LANGUAGES",
     "TECHNIQUES",
     "TECHNIQUES_2020",
     "Analysis",

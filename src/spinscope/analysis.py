@@ -18,7 +18,15 @@ from typing import Any
 
 from spinscope.document import Document, Span
 from spinscope.explanations import SIGNALS, Explanation, explain
-from spinscope.signals.language import MIN_SENTENCES, MIN_WORDS, LanguageCheck, check_language
+from spinscope.signals.language import (
+    MIN_LETTERS,
+    MIN_SENTENCES,
+    MIN_WORDS,
+    SUPPORTED_LANGUAGES,
+    LanguageCheck,
+    check_language,
+    language_name,
+)
 from spinscope.signals.names import NameVariant, NameVariants, find_name_variants
 from spinscope.signals.quotes import Quotation, find_quotations, quotation_covering
 from spinscope.signals.repetition import RepeatedPhrase, repeated_phrases
@@ -99,7 +107,10 @@ class TechniqueSpan:
 class Notice:
     """Something the reader should know before trusting the report (a warning).
 
-    Codes: ``not_english``, ``too_short``, ``name_variants``, ``detector``, ``article_models``.
+    Codes: ``unsupported_language``, ``model_language``, ``mixed_language``,
+    ``unknown_language``, ``too_short``,
+    ``name_variants``, ``detector``, ``article_models`` (reports written before language
+    detection may also hold ``not_english``).
     """
 
     code: str
@@ -117,10 +128,28 @@ class DetectorInfo:
     name: str
     threshold: float | None = None
     note: str | None = None
+    #: the languages the detector was trained on (ISO codes); ``None`` when not known
+    languages: tuple[str, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return {"name": self.name, "threshold": self.threshold, "note": self.note}
+        return {
+            "name": self.name,
+            "threshold": self.threshold,
+            "note": self.note,
+            "languages": list(self.languages) if self.languages is not None else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DetectorInfo:
+        """Inverse of :meth:`to_dict` (reports saved before ``languages`` existed load too)."""
+        langs = data.get("languages")
+        return cls(
+            data["name"],
+            data.get("threshold"),
+            data.get("note"),
+            tuple(langs) if langs is not None else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -260,7 +289,8 @@ class Analysis:
     spans: tuple[TechniqueSpan, ...]
     quotations: tuple[Quotation, ...]
     name_variants: tuple[NameVariants, ...]
-    language: LanguageCheck
+    #: the article's language and how it was found; :attr:`language` is its code
+    language_check: LanguageCheck
     warnings: tuple[Notice, ...]
     summary: Summary
     version: str = field(default="")
@@ -268,6 +298,11 @@ class Analysis:
     genre: GenreSignal | None = None
     #: all 14 frames, highest score first; ``None`` when the article models did not run
     frames: tuple[FrameScore, ...] | None = None
+
+    @property
+    def language(self) -> str | None:
+        """The article's language as an ISO 639-1 code ("fr"), ``None`` when unknown."""
+        return self.language_check.code
 
     @property
     def selected_frames(self) -> tuple[FrameScore, ...]:
@@ -314,7 +349,7 @@ class Analysis:
             "url": self.url,
             "metadata": dict(self.metadata),
             "detector": self.detector.to_dict(),
-            "language": self.language.to_dict(),
+            "language": self.language_check.to_dict(),
             "warnings": [w.to_dict() for w in self.warnings],
             "text": self.text,
             "spans": [s.to_dict() for s in self.spans],
@@ -374,7 +409,7 @@ def _analysis_from_dict(data: Mapping[str, Any]) -> Analysis:
         title=data["title"],
         url=data["url"],
         metadata=dict(data["metadata"]),
-        detector=DetectorInfo(**data["detector"]),
+        detector=DetectorInfo.from_dict(data["detector"]),
         spans=tuple(
             TechniqueSpan(
                 start=s["start"],
@@ -409,7 +444,7 @@ def _analysis_from_dict(data: Mapping[str, Any]) -> Analysis:
             )
             for g in data["name_variants"]
         ),
-        language=LanguageCheck(**data["language"]),
+        language_check=LanguageCheck.from_dict(data["language"]),
         warnings=tuple(Notice(w["code"], w["message"]) for w in data["warnings"]),
         summary=Summary(
             spans=summary["spans"],
@@ -534,23 +569,110 @@ def _summary(text: str, sentences: Sequence[Span], spans: Sequence[TechniqueSpan
     )
 
 
+def _named(code: str) -> str:
+    return f"{language_name(code)} ({code})"
+
+
+_SUPPORTED_NAMES = (
+    ", ".join(str(language_name(c)) for c in SUPPORTED_LANGUAGES[:-1])
+    + f" and {language_name(SUPPORTED_LANGUAGES[-1])}"
+)
+
+
+def _language_notices(language: LanguageCheck) -> list[Notice]:
+    """What the reader should know about the article's language (nothing for a supported one)."""
+    out = []
+    if language.code is None:
+        if language.letters == 0:
+            out.append(
+                Notice(
+                    "unknown_language",
+                    "This text has no letters (only digits, symbols or emoji), so its language "
+                    "is unknown and there are no words for the model to read. Give the "
+                    "article's text.",
+                )
+            )
+        elif language.source == "detected" and language.letters >= MIN_LETTERS:
+            out.append(
+                Notice(
+                    "unknown_language",
+                    "spinscope cannot tell which language this text is in (it reads as codes, "
+                    "symbols or lists rather than prose), so its findings are unreliable. If "
+                    "it is an article, give its language (--language, or language in the API).",
+                )
+            )
+    elif not language.supported:
+        said = (
+            f"The language was given as {_named(language.code)}"
+            if language.source == "given"
+            else f"This text looks like {_named(language.code)}"
+        )
+        fix = (
+            " If that is wrong, give the language (--language, or language in the API)."
+            if language.source == "detected"
+            else ""
+        )
+        out.append(
+            Notice(
+                "unsupported_language",
+                f"{said}, a language spinscope was not trained on (it reads {_SUPPORTED_NAMES}: "
+                f"{', '.join(SUPPORTED_LANGUAGES)}). The analysis ran, but its findings are "
+                f"unreliable: missing techniques prove nothing.{fix}",
+            )
+        )
+    if language.code is not None and language.others:
+        shares = language.shares
+        others = ", ".join(f"{_named(c)} {shares[c]:.0%}" for c in language.others)
+        unsupported = [
+            str(language_name(c)) for c in language.others if c not in SUPPORTED_LANGUAGES
+        ]
+        caveat = (
+            f" spinscope was not trained on {' or '.join(unsupported)}: findings in those "
+            "passages are unreliable."
+            if unsupported
+            else ""
+        )
+        out.append(
+            Notice(
+                "mixed_language",
+                f"This text mixes languages: mostly {_named(language.code)} "
+                f"({shares[language.code]:.0%} of its letters), also {others}. It is reported "
+                f"as {language_name(language.code)}.{caveat}",
+            )
+        )
+    return out
+
+
+def _model_language_notices(language: LanguageCheck, detector: DetectorInfo) -> list[Notice]:
+    """A notice when the article is in a supported language the installed model never saw.
+
+    spinscope supports six languages, but a model folder records the languages it was trained
+    on (the first shipped model: English only).
+    """
+    trained = detector.languages
+    if trained is None or language.code is None or not language.supported:
+        return []
+    if language.code in trained:
+        return []
+    names = " and ".join(str(language_name(c)) for c in trained)
+    return [
+        Notice(
+            "model_language",
+            f"This text is in {_named(language.code)}, but the {detector.name} detector in use "
+            f"was trained on {names} only, so it finds little in other languages: missing "
+            "techniques prove nothing.",
+        )
+    ]
+
+
 def _notices(
     language: LanguageCheck,
     sentences: int,
     names: Sequence[NameVariants],
     detector: DetectorInfo,
 ) -> tuple[Notice, ...]:
-    out = []
-    if language.english is False:
-        out.append(
-            Notice(
-                "not_english",
-                "This text does not look like English "
-                f"({language.english_ratio:.0%} common English words). The model was trained on "
-                "English news only, so its findings here are unreliable: missing techniques "
-                "prove nothing.",
-            )
-        )
+    out = _language_notices(language)
+    out.extend(_model_language_notices(language, detector))
     if language.words < MIN_WORDS or sentences < MIN_SENTENCES:
         out.append(
             Notice(
@@ -584,13 +706,15 @@ def build_analysis(
     genre: GenreSignal | None = None,
     frames: Sequence[FrameScore] | None = None,
     notes: Sequence[Notice] = (),
+    language: str | None = None,
 ) -> Analysis:
     """Assemble the :class:`Analysis` of ``doc`` from a detector's ``spans`` (no model runs).
 
     ``title`` and ``url`` default to the document's metadata; a plain-text article with no
     title takes its first line when that reads as a headline. ``genre`` and ``frames`` come
     from the article models (:mod:`spinscope.article`); frames are sorted by score. ``notes``
-    are added to the warnings.
+    are added to the warnings. ``language`` (an ISO 639-1 code) is the article's language;
+    by default it is detected (:func:`~spinscope.signals.language.check_language`).
     """
     from spinscope import __version__
 
@@ -602,7 +726,7 @@ def build_analysis(
     meta.pop("url", None)
     quotations = find_quotations(text)
     names = find_name_variants(text)
-    language = check_language(text)
+    language_check = check_language(text, language)
     sentences = doc.sentences
     technique_spans = _technique_spans(text, spans, quotations)
     return Analysis(
@@ -615,8 +739,8 @@ def build_analysis(
         spans=technique_spans,
         quotations=quotations,
         name_variants=names,
-        language=language,
-        warnings=(*_notices(language, len(sentences), names, detector), *notes),
+        language_check=language_check,
+        warnings=(*_notices(language_check, len(sentences), names, detector), *notes),
         summary=_summary(text, sentences, technique_spans),
         version=__version__,
         genre=genre,

@@ -17,6 +17,7 @@ from spinscope.analysis import Analysis, DetectorInfo, Notice, build_analysis
 from spinscope.detectors.base import Detector
 from spinscope.document import Document
 from spinscope.errors import InputError, SpinscopeError
+from spinscope.signals.language import language_code
 
 __all__ = [
     "FALLBACK_NOTE",
@@ -121,7 +122,10 @@ class Analyzer:
         if threshold is None:  # a detector object passed in may carry its own
             own = getattr(model, "threshold", None)
             threshold = float(own) if isinstance(own, int | float) else None
-        return DetectorInfo(model.name, threshold, self._note)
+        langs = getattr(model, "languages", None)
+        return DetectorInfo(
+            model.name, threshold, self._note, tuple(langs) if langs is not None else None
+        )
 
     def _min_score(self) -> float | None:
         model = self.load()._model
@@ -135,9 +139,15 @@ class Analyzer:
         *,
         title: str | None = None,
         url: str | None = None,
+        language: str | None = None,
     ) -> Analysis:
-        """Analyse one article (text or :class:`~spinscope.document.Document`)."""
-        return self.analyze_many([article], titles=[title], urls=[url])[0]
+        """Analyse one article (text or :class:`~spinscope.document.Document`).
+
+        ``language`` is the article's ISO 639-1 code; by default it is detected. An unknown
+        code raises :class:`~spinscope.errors.InputError`; a code spinscope is not trained on
+        (``es``) is accepted, and the report warns about it.
+        """
+        return self.analyze_many([article], titles=[title], urls=[url], language=language)[0]
 
     def analyze_many(
         self,
@@ -145,8 +155,10 @@ class Analyzer:
         *,
         titles: Sequence[str | None] | None = None,
         urls: Sequence[str | None] | None = None,
+        language: str | None = None,
     ) -> list[Analysis]:
-        """Analyse several articles with one detector call."""
+        """Analyse several articles with one detector call (``language``: of every article)."""
+        code = language_code(language) if language is not None else None
         docs = [_as_document(a, i) for i, a in enumerate(articles)]
         model = self.load()._model
         assert model is not None
@@ -178,6 +190,7 @@ class Analyzer:
                     genre=article.genre if article is not None else None,
                     frames=article.frames if article is not None else None,
                     notes=notes,
+                    language=code,
                 )
             )
         return out
@@ -234,10 +247,17 @@ def _default() -> Analyzer:
 
 
 def analyze(
-    article: str | Document, *, title: str | None = None, url: str | None = None
+    article: str | Document,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    language: str | None = None,
 ) -> Analysis:
-    """Analyse one article with the default detector (loaded on first call, then cached)."""
-    return _default().analyze(article, title=title, url=url)
+    """Analyse one article with the default detector (loaded on first call, then cached).
+
+    ``language`` is the article's ISO 639-1 code; by default it is detected.
+    """
+    return _default().analyze(article, title=title, url=url, language=language)
 
 
 @dataclass(frozen=True)
@@ -252,18 +272,22 @@ class SourceResult:
 def analyze_sources(
     sources: Iterable[str],
     analyzer: Analyzer,
+    *,
+    language: str | None = None,
     **read_options: Any,
 ) -> Iterator[SourceResult]:
     """Read and analyse each source (a path, a URL or ``-``); one failure does not stop the rest.
 
+    ``language`` is the ISO 639-1 code of every source (default: detected for each);
     ``read_options`` go to :func:`spinscope.ingest.read_source` (``allow_private``,
     ``timeout``, ``max_bytes``).
     """
     from spinscope.ingest import read_source
 
+    code = language_code(language) if language is not None else None
     for source in sources:
         try:
             doc = read_source(source, **read_options)
-            yield SourceResult(source, analyzer.analyze(doc))
+            yield SourceResult(source, analyzer.analyze(doc, language=code))
         except SpinscopeError as err:
             yield SourceResult(source, error=err)

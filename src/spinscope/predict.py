@@ -42,6 +42,12 @@ from spinscope.formats import (
     write_st3,
 )
 from spinscope.scoring.spans import merge_spans
+from spinscope.signals.language import (
+    SUPPORTED_LANGUAGES,
+    detect_language,
+    language_code,
+    language_name,
+)
 from spinscope.taxonomy import FRAMES, TECHNIQUES, TECHNIQUES_2020, TO_2020
 
 __all__ = [
@@ -52,6 +58,7 @@ __all__ = [
     "TAXONOMIES",
     "PredictSummary",
     "article_rows",
+    "language_note",
     "load_detector",
     "predict_rows",
     "predict_to_file",
@@ -157,6 +164,35 @@ def read_articles(folder: str | Path) -> list[Document]:
     return [
         Document(doc_id, read_article(path), {"path": str(path)}) for doc_id, path in found.items()
     ]
+
+
+def language_note(docs: Sequence[Document], language: str | None = None) -> str | None:
+    """A note naming the articles in a language spinscope is not trained on, or ``None``.
+
+    ``language`` is the code of every article (checked, from the caller); without it, each
+    article's language is detected.
+    """
+    supported = ", ".join(SUPPORTED_LANGUAGES)
+    if language is not None:
+        if language in SUPPORTED_LANGUAGES:
+            return None
+        return (
+            f"the articles were given as {language_name(language)} ({language}), a language "
+            f"spinscope was not trained on ({supported}): the predictions are unreliable."
+        )
+    outside = []
+    for doc in docs:
+        code = detect_language(doc.text)[0]
+        if code not in SUPPORTED_LANGUAGES:
+            outside.append(f"article{doc.id} ({language_name(code) or 'unknown'})")
+    if not outside:
+        return None
+    more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
+    return (
+        f"{len(outside)} of {len(docs)} articles are not in a language spinscope was trained on "
+        f"({supported}) or their language is unknown: {', '.join(outside[:5])}{more}. Their "
+        "predictions are unreliable; --language sets the language if the detection is wrong."
+    )
 
 
 def load_detector(
@@ -473,6 +509,7 @@ def predict_to_file(
     taxonomy: str = "semeval2023",
     detector: str | None = None,
     threshold: float | None = None,
+    language: str | None = None,
     notify: Callable[[str], None] | None = None,
 ) -> PredictSummary:
     """Read the articles, predict ``task`` and write its submission file to ``out``.
@@ -481,13 +518,20 @@ def predict_to_file(
     the baseline; ``notify`` receives the note saying so). ``threshold`` is the tagger's
     decision threshold, or the baseline's minimum span score. ``st1`` and ``st2`` run the
     article models instead (:mod:`spinscope.article`), reading the shipped tagger's features
-    if they need them (not with ``detector="baseline"``).
+    if they need them (not with ``detector="baseline"``). ``language`` is the ISO 639-1 code
+    of every article (default: detected for each); ``notify`` also receives a note naming the
+    articles in a language spinscope is not trained on.
     """
     _check_task(task)
     _check_taxonomy(taxonomy)
+    code = language_code(language) if language is not None else None
     if template is not None and not Path(template).exists():
         raise InputError(f"template {str(template)!r} does not exist. Check the path.")
     docs = read_articles(articles)
+    if notify is not None:
+        note = language_note(docs, code)
+        if note:
+            notify(note)
     if task in ARTICLE_TASKS:
         from spinscope.article.models import ArticleModels
 

@@ -81,6 +81,20 @@ def test_another_input_is_refused_with_the_reason(make_jsonl, tmp_path):
     assert done.exit_code == 0, done.output
 
 
+def test_language_option(make_jsonl, tmp_path):
+    source = make_jsonl(3)
+    bad = invoke(
+        "batch", source, "-o", tmp_path / "bad", "--detector", "baseline", "--language", "xx"
+    )
+    assert bad.exit_code == 2
+    assert "unknown language 'xx'" in bad.stderr and "pl (Polish)" in bad.stderr
+    out = tmp_path / "out"
+    done = invoke("batch", source, "-o", out, "--detector", "baseline", "--language", "FR")
+    assert done.exit_code == 0, done.output
+    assert {d["language"] for d in read_table(out, "documents")} == {"fr"}
+    assert json.loads((out / "manifest.json").read_text())["language"] == "fr"
+
+
 def test_report_of_a_folder_that_is_not_a_run(tmp_path):
     done = invoke("report", tmp_path, "-o", tmp_path / "r.html")
     assert done.exit_code == 2 and "not the output folder of spinscope batch" in done.stderr

@@ -8,6 +8,7 @@ import os
 import pytest
 from batch_support import ARTICLES, corpus, read_table, write_jsonl
 
+from language_support import NO_LETTERS_TEXT, OTHER_TEXTS, SUPPORTED_TEXTS
 from spinscope.analyzer import Analyzer
 from spinscope.batch import BatchOptions, run_batch
 from spinscope.batch.inputs import Fields, Record
@@ -271,3 +272,85 @@ def test_a_file_that_fails_to_read_in_any_way_is_recorded(tmp_path, monkeypatch)
     assert [(d["id"], d["status"]) for d in result.documents] == [("bad", "failed"), ("good", "ok")]
     assert result.errors[0]["code"] == "unreadable"
     assert result.errors[0]["reason"] == "RuntimeError: the extractor crashed"
+
+
+def _multilingual(tmp_path):
+    rows = [{"id": code, "text": text} for code, text in SUPPORTED_TEXTS.items()]
+    rows += [{"id": "es", "text": OTHER_TEXTS["es"]}, {"id": "none", "text": NO_LETTERS_TEXT}]
+    return write_jsonl(tmp_path / "langs.jsonl", rows)
+
+
+def test_documents_have_a_language_column(tmp_path):
+    out = tmp_path / "out"
+    run_batch([_multilingual(tmp_path)], out, BASELINE, progress=False)
+    docs = {d["id"]: d for d in read_table(out, "documents")}
+    assert {k: d["language"] for k, d in docs.items()} == {
+        **{code: code for code in SUPPORTED_TEXTS},
+        "es": "es",
+        "none": None,
+    }
+    assert "unsupported_language" in docs["es"]["warning_codes"]
+    assert "unknown_language" in docs["none"]["warning_codes"]
+    assert not {"unsupported_language", "mixed_language"} & set(docs["fr"]["warning_codes"])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["language"] is None and manifest["fingerprint"]["model"]["language"] is None
+
+
+def test_a_given_language_is_every_documents_and_part_of_the_fingerprint(tmp_path):
+    source = _multilingual(tmp_path)
+    out = tmp_path / "out"
+    run_batch([source], out, _options(language="it", fmt="jsonl"), progress=False)
+    assert {d["language"] for d in read_table(out, "documents")} == {"it"}
+    with pytest.raises(InputError, match="language: 'it' then, None now"):
+        run_batch([source], out, _options(fmt="jsonl"), progress=False)
+    with pytest.raises(InputError, match="unknown language 'xx'"):
+        run_batch([source], tmp_path / "other", _options(language="xx"), progress=False)
+    assert not (tmp_path / "other").exists() or not any((tmp_path / "other").iterdir())
+
+
+def test_a_run_from_before_the_language_option_resumes(make_jsonl, tmp_path):
+    """A manifest without the language setting reads as "detected", as it was."""
+    source = make_jsonl(12)
+    out = tmp_path / "out"
+
+    def stop(result):
+        raise _Stop
+
+    with pytest.raises(_Stop):
+        run_batch([source], out, BASELINE, progress=False, on_chunk=stop)
+    path = out / "manifest.json"
+    manifest = json.loads(path.read_text())
+    del manifest["fingerprint"]["model"]["language"]
+    path.write_text(json.dumps(manifest))
+    summary = run_batch([source], out, BASELINE, progress=False)
+    assert summary.chunks_done_before == 1 and summary.counts["documents"] == 12
+
+
+def test_tables_of_another_layout_are_not_resumed(make_jsonl, tmp_path):
+    source = make_jsonl(8)
+    out = tmp_path / "out"
+
+    def stop(result):
+        raise _Stop
+
+    with pytest.raises(_Stop):
+        run_batch([source], out, BASELINE, progress=False, on_chunk=stop)
+    path = out / "manifest.json"
+    manifest = json.loads(path.read_text())
+    del manifest["fingerprint"]["output"]["tables"]  # a run written without the new column
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(InputError, match="tables: None then, 2 now"):
+        run_batch([source], out, BASELINE, progress=False)
+
+
+def test_two_workers_pass_the_language_on(tmp_path):
+    source = _multilingual(tmp_path)
+    run_batch([source], tmp_path / "out", _options(workers=2, language="pl"), progress=False)
+    assert {d["language"] for d in read_table(tmp_path / "out", "documents")} == {"pl"}
+
+
+def test_analyse_chunk_takes_the_language():
+    analyzer = Analyzer("baseline").load()
+    records = [Record(0, "in.jsonl", 1, "a", text=SUPPORTED_TEXTS["de"])]
+    assert analyse_chunk(analyzer, 0, records).documents[0]["language"] == "de"
+    assert analyse_chunk(analyzer, 0, records, "ru").documents[0]["language"] == "ru"

@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from language_support import NO_LETTERS_TEXT, OTHER_TEXTS, SUPPORTED_TEXTS
 from site_support import PHOTO, article_page, serve_site
 from spinscope.render.json import schema
 
@@ -251,3 +252,45 @@ def test_techniques_json(invoke) -> None:
 def test_help_lists_the_new_commands(invoke) -> None:
     out = invoke("--help").stdout
     assert "analyze" in out and "techniques" in out
+
+
+SUPPORTED_LIST = "en (English), fr (French), de (German), it (Italian), pl (Polish), ru (Russian)"
+
+
+@pytest.mark.parametrize("code", ["xx", "french", "123"])
+def test_unknown_language_exits_2_listing_the_supported_codes(invoke, article, code) -> None:
+    result = analyze(invoke, article, "--language", code)
+    assert result.exit_code == 2
+    assert f"unknown language {code!r}" in result.stderr
+    assert SUPPORTED_LIST in result.stderr
+    assert "Traceback" not in result.output and result.stdout == ""
+
+
+def test_language_override_is_honoured(invoke, article) -> None:
+    result = analyze(invoke, article, "-f", "json", "--language", "fr")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["language"]["code"] == "fr" and data["language"]["source"] == "given"
+    assert not {w["code"] for w in data["warnings"]} & {"unsupported_language", "mixed_language"}
+
+
+def test_detected_language_and_unsupported_warning(invoke, tmp_path, write_file) -> None:
+    french = write_file(tmp_path / "fr.txt", SUPPORTED_TEXTS["fr"])
+    spanish = write_file(tmp_path / "es.txt", OTHER_TEXTS["es"])
+    result = analyze(invoke, french, spanish, "-f", "jsonl")
+    assert result.exit_code == 0, result.output
+    fr, es = (json.loads(line) for line in result.stdout.splitlines())
+    assert fr["language"]["code"] == "fr" and es["language"]["code"] == "es"
+    assert "unsupported_language" not in {w["code"] for w in fr["warnings"]}
+    assert "unsupported_language" in {w["code"] for w in es["warnings"]}
+    # a known code spinscope is not trained on is accepted, with the warning
+    given = analyze(invoke, french, "-f", "json", "--language", "ES")
+    assert given.exit_code == 0, given.output
+    assert json.loads(given.stdout)["language"]["code"] == "es"
+
+
+def test_no_letters_is_analysed_with_a_warning(invoke, tmp_path, write_file) -> None:
+    path = write_file(tmp_path / "numbers.txt", NO_LETTERS_TEXT)
+    result = analyze(invoke, path)
+    assert result.exit_code == 0, result.output
+    assert "language: unknown" in result.stdout and "no letters" in result.stdout

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from language_support import OTHER_TEXTS
 from spinscope.formats import read_flc, read_si, read_st3
 from spinscope.taxonomy import TECHNIQUES, TECHNIQUES_2020
 
@@ -198,3 +199,31 @@ def test_explicit_tagger_without_model_fails(invoke, articles, tmp_path, monkeyp
     result = invoke("predict --task flc --detector tagger --articles", articles, "-o", tmp_path)
     assert result.exit_code == 3
     assert "error:" in result.stderr and "model.onnx" in result.stderr
+
+
+def test_unknown_language_exits_2_with_the_supported_codes(invoke, articles, tmp_path):
+    out = tmp_path / "si.txt"
+    result = invoke(
+        "predict --task si --detector baseline --language xx --articles", articles, "-o", out
+    )
+    assert result.exit_code == 2
+    assert "unknown language 'xx'" in result.stderr and "ru (Russian)" in result.stderr
+    assert not out.exists()
+
+
+def test_articles_in_other_languages_get_a_note(invoke, articles, tmp_path, write_file):
+    write_file(articles / "article20.txt", OTHER_TEXTS["uk"])
+    out = tmp_path / "si.txt"
+    result = invoke("predict --task si --detector baseline --articles", articles, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "note: 1 of 4 articles" in result.stderr and "article20 (Ukrainian)" in result.stderr
+    # --language sets every article's language: no detection, no note for a supported one
+    given = invoke(
+        "predict --task si --detector baseline --language ru --articles", articles, "-o", out
+    )
+    assert given.exit_code == 0, given.output
+    assert "note:" not in given.stderr
+    spanish = invoke(
+        "predict --task si --detector baseline --language es --articles", articles, "-o", out
+    )
+    assert "given as Spanish (es)" in spanish.stderr

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from spinscope.render.common import report_file_name
+from language_support import MIXED_TEXT, NO_LETTERS_TEXT, OTHER_TEXTS, SUPPORTED_TEXTS
+from spinscope.render.common import language_line, report_file_name
 
 
 def test_report_file_names_are_safe_short_and_unique():
@@ -18,3 +19,12 @@ def test_report_file_names_are_safe_short_and_unique():
         "a-2.md",
         "a-2-2.md",
     ]
+
+
+def test_language_line(phrase_analyzer) -> None:
+    analyze = phrase_analyzer([]).analyze
+    assert language_line(analyze(SUPPORTED_TEXTS["de"])) == "German (de)"
+    assert language_line(analyze(SUPPORTED_TEXTS["de"], language="pl")) == "Polish (pl, given)"
+    assert language_line(analyze(OTHER_TEXTS["ar"])) == "Arabic (ar, not supported)"
+    assert language_line(analyze(MIXED_TEXT)) == "French (fr); also English"
+    assert language_line(analyze(NO_LETTERS_TEXT)) == "unknown"

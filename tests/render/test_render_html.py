@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 from render_support import HOSTILE_DOC, HOSTILE_PHRASES, HOSTILE_TEXT
 
+from language_support import NO_LETTERS_TEXT, OTHER_TEXTS
 from spinscope.render.html import embed_json, render_html
 
 
@@ -111,3 +112,15 @@ def test_hostile_article_is_escaped(phrase_analyzer) -> None:
     assert not [a for _, a in tags if "onmouseover" in a or "onerror" in a or "onload" in a]
     data = json.loads(parse(page).data["json"])
     assert data["text"] == HOSTILE_TEXT
+
+
+def test_the_article_carries_its_language(harbour_analysis, phrase_analyzer) -> None:
+    page = render_html(harbour_analysis)
+    assert "language: English (en)" in page
+    [article] = [attrs for tag, attrs in parse(page).tags if attrs.get("id") == "article"]
+    assert (article["lang"], article["dir"]) == ("en", "auto")
+    arabic = render_html(phrase_analyzer([]).analyze(OTHER_TEXTS["ar"]))
+    assert 'lang="ar" dir="auto"' in arabic and 'data-code="unsupported_language"' in arabic
+    unknown = parse(render_html(phrase_analyzer([]).analyze(NO_LETTERS_TEXT)))
+    [article] = [attrs for tag, attrs in unknown.tags if attrs.get("id") == "article"]
+    assert "lang" not in article

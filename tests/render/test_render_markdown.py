@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from language_support import OTHER_TEXTS
 from spinscope.document import Document
 from spinscope.render.markdown import escape_markdown, render_markdown
 
@@ -39,3 +40,9 @@ def test_hostile_article_cannot_inject(phrase_analyzer) -> None:
     assert "[click](" not in md
     assert re.search(r"(?<!\\)<img", md) is None
     assert "| cell |" not in md
+
+
+def test_markdown_names_the_language(phrase_analyzer) -> None:
+    md = render_markdown(phrase_analyzer([]).analyze(OTHER_TEXTS["es"]))
+    assert "Language: Spanish (es, not supported)" in md
+    assert "This text looks like Spanish (es)" in md  # the warning

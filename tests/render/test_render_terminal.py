@@ -53,3 +53,9 @@ def test_no_spans(phrase_analyzer, harbour_text: str) -> None:
     out = terminal_report(a)
     assert "none found" in out
     assert "0 technique spans" in out
+
+
+def test_the_language_is_one_fact_of_the_header(harbour_analysis) -> None:
+    out = terminal_report(harbour_analysis, width=200)
+    header = [line for line in out.splitlines() if "detector:" in line]
+    assert header and "language: English (en)" in header[0]

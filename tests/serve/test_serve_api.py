@@ -10,6 +10,7 @@ import pytest
 from serve_support import ARTICLE
 
 from analysis_support import HARBOUR_ARTICLE
+from language_support import OTHER_TEXTS, SUPPORTED_TEXTS
 from site_support import PHOTO, article_page, serve_site
 
 PROBLEM = "application/problem+json"
@@ -110,6 +111,28 @@ def test_threshold_filters_the_baseline(client) -> None:
     }
 
 
+def test_language_is_detected_or_given(client) -> None:
+    detected = client.post("/v1/analyze", json={"text": SUPPORTED_TEXTS["it"]}).json()
+    assert detected["language"]["code"] == "it" and detected["language"]["source"] == "detected"
+    given = client.post("/v1/analyze", json={"text": SUPPORTED_TEXTS["it"], "language": "pl"})
+    assert given.status_code == 200, given.text
+    assert given.json()["language"] == {**given.json()["language"], "code": "pl", "source": "given"}
+    # a language spinscope is not trained on still runs, with a warning naming it
+    arabic = client.post("/v1/analyze", json={"text": OTHER_TEXTS["ar"], "save": True})
+    assert arabic.status_code == 201, arabic.text
+    saved = client.get(f"/v1/analyses/{arabic.json()['id']}").json()
+    assert saved["language"]["code"] == "ar"
+    assert "unsupported_language" in [w["code"] for w in saved["warnings"]]
+    # the form takes it too
+    form = client.post(
+        "/v1/analyze",
+        files={"file": ("it.txt", SUPPORTED_TEXTS["it"].encode("utf-8"), "text/plain")},
+        data={"language": "de"},
+    )
+    assert form.status_code == 200, form.text
+    assert form.json()["language"]["code"] == "de"
+
+
 @pytest.mark.parametrize(
     ("body", "words"),
     [
@@ -125,6 +148,8 @@ def test_threshold_filters_the_baseline(client) -> None:
         ({"url": "http://127.0.0.1:9/article"}, ["refusing", "loopback"]),
         ({"url": "http://[::1]:9/article"}, ["refusing"]),
         ({"html": "<html><head></head><body> </body></html>"}, ["no article text"]),
+        ({"text": "a", "language": "xx"}, ["unknown language 'xx'", "fr (French)", "ru (Russian)"]),
+        ({"text": "a", "language": 12}, ["language"]),
     ],
 )
 def test_bad_input_is_422_problem(client, body, words) -> None:

@@ -59,24 +59,32 @@ def _init_worker(detector: str | None, threshold: float | None, threads: int) ->
     _WORKER_ANALYZER = Analyzer(detector, threshold=threshold, threads=threads).load()
 
 
-def _work(chunk: int, records: list[Record]) -> ChunkResult:
+def _work(chunk: int, records: list[Record], language: str | None) -> ChunkResult:
     from spinscope.batch.work import analyse_chunk
 
     assert _WORKER_ANALYZER is not None, "the worker's initializer did not run"
-    return analyse_chunk(_WORKER_ANALYZER, chunk, records)
+    return analyse_chunk(_WORKER_ANALYZER, chunk, records, language)
 
 
 class LocalEngine:
     """``workers`` processes on this machine, each loading the model once.
 
     Processes start with ``spawn``: nothing of the parent (no onnxruntime session, no threads)
-    is inherited. One worker runs in the parent process itself.
+    is inherited. One worker runs in the parent process itself. ``language`` is the ISO 639-1
+    code of every article (default: detected for each).
     """
 
-    def __init__(self, detector: str | None, threshold: float | None, workers: int = 1) -> None:
+    def __init__(
+        self,
+        detector: str | None,
+        threshold: float | None,
+        workers: int = 1,
+        language: str | None = None,
+    ) -> None:
         self.detector = detector
         self.threshold = threshold
         self.workers = workers
+        self.language = language
 
     def run(self, chunks: Chunks, on_result: OnResult) -> None:
         """Analyse every chunk, ``2 * workers`` chunks in flight at most."""
@@ -86,7 +94,7 @@ class LocalEngine:
 
             analyzer = Analyzer(self.detector, threshold=self.threshold).load()
             for number, records in chunks:
-                on_result(analyse_chunk(analyzer, number, records))
+                on_result(analyse_chunk(analyzer, number, records, self.language))
             return
         import multiprocessing
 
@@ -99,7 +107,7 @@ class LocalEngine:
         try:
             running: set[Future[ChunkResult]] = set()
             for number, records in chunks:
-                running.add(pool.submit(_work, number, records))
+                running.add(pool.submit(_work, number, records, self.language))
                 if len(running) >= 2 * self.workers:
                     done, running = wait(running, return_when=FIRST_COMPLETED)
                     for future in done:
@@ -133,10 +141,17 @@ class ChunkActor:
     :class:`ChunkResult` as JSON, so the driver writes exactly what a local worker would.
     """
 
-    def __init__(self, detector: str | None, threshold: float | None, threads: int) -> None:
+    def __init__(
+        self,
+        detector: str | None,
+        threshold: float | None,
+        threads: int,
+        language: str | None = None,
+    ) -> None:
         from spinscope.analyzer import Analyzer
 
         self.analyzer = Analyzer(detector, threshold=threshold, threads=threads).load()
+        self.language = language
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         """Analyse the chunks of ``batch``."""
@@ -145,7 +160,7 @@ class ChunkActor:
         out: dict[str, list[Any]] = {"chunk": [], "result": []}
         for number, raw in zip(batch["chunk"], batch["records"], strict=True):
             records = [Record.from_dict(r) for r in json.loads(str(raw))]
-            result = analyse_chunk(self.analyzer, int(number), records)
+            result = analyse_chunk(self.analyzer, int(number), records, self.language)
             out["chunk"].append(int(number))
             out["result"].append(result.to_json())
         return out
@@ -174,7 +189,8 @@ class RayEngine:
 
     ``address`` joins a running cluster (``ray start --head`` prints it); without it a local
     Ray instance starts and stops with the run. Chunks go to the cluster in windows of
-    :attr:`window` chunks, so the driver never holds the whole corpus.
+    :attr:`window` chunks, so the driver never holds the whole corpus. ``language`` is the
+    ISO 639-1 code of every article (default: detected for each).
     """
 
     window = 256
@@ -185,11 +201,13 @@ class RayEngine:
         threshold: float | None,
         workers: int = 1,
         address: str | None = None,
+        language: str | None = None,
     ) -> None:
         self.detector = detector
         self.threshold = threshold
         self.workers = workers
         self.address = address
+        self.language = language
 
     def _init(self) -> bool:
         """Start or join Ray; return whether this call started it (and so must stop it)."""
@@ -247,6 +265,7 @@ class RayEngine:
                         "detector": self.detector,
                         "threshold": self.threshold,
                         "threads": cores_per_worker(self.workers),
+                        "language": self.language,
                     },
                     compute=ActorPoolStrategy(size=self.workers),
                     # whole CPUs for every actor leave none for the tasks that feed them
@@ -266,5 +285,11 @@ def make_engine(options: BatchOptions) -> Engine:
     """The engine ``options`` ask for (the Ray engine needs the ``ray`` extra)."""
     if options.engine == "ray":
         require_extra("ray", "ray", needed_by="--engine ray")
-        return RayEngine(options.detector, options.threshold, options.workers, options.ray_address)
-    return LocalEngine(options.detector, options.threshold, options.workers)
+        return RayEngine(
+            options.detector,
+            options.threshold,
+            options.workers,
+            options.ray_address,
+            options.language,
+        )
+    return LocalEngine(options.detector, options.threshold, options.workers, options.language)

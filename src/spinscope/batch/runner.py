@@ -17,14 +17,21 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from spinscope.batch.inputs import Fields, Record, count_records, input_fingerprint, iter_records
-from spinscope.batch.tables import FORMATS, ChunkResult, ChunkWriter, atomic_write_bytes
+from spinscope.batch.tables import (
+    FORMATS,
+    TABLES_VERSION,
+    ChunkResult,
+    ChunkWriter,
+    atomic_write_bytes,
+)
 from spinscope.errors import InputError, SpinscopeError
+from spinscope.signals.language import language_code
 
 __all__ = [
     "MANIFEST",
@@ -48,6 +55,8 @@ class BatchOptions:
     fields: Fields = field(default_factory=Fields)
     detector: str | None = None
     threshold: float | None = None
+    #: the ISO 639-1 code of every article; ``None``: detected for each
+    language: str | None = None
     fmt: str = "parquet"
     chunk_size: int = 64
     workers: int = 1
@@ -90,11 +99,14 @@ def _sha256_files(paths: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def model_fingerprint(detector: str | None, threshold: float | None) -> dict[str, Any]:
-    """What identifies the analysis: spinscope's version, the detector, its model files.
+def model_fingerprint(
+    detector: str | None, threshold: float | None, language: str | None = None
+) -> dict[str, Any]:
+    """What identifies the analysis: spinscope's version, the settings, the model files.
 
     ``detector=None`` resolves here as the analyzer would: the hybrid when the tagger's model
-    is installed, else the baseline.
+    is installed, else the baseline. ``language`` is the language given for every article
+    (``None``: detected); a manifest written before it existed reads as ``None``.
     """
     from spinscope import __version__
     from spinscope.article.models import default_article_models_dir
@@ -107,6 +119,7 @@ def model_fingerprint(detector: str | None, threshold: float | None) -> dict[str
         "spinscope": __version__,
         "detector": resolved,
         "threshold": threshold,
+        "language": language,
     }
     if resolved in ("hybrid", "tagger") and installed:
         out["model_sha256"] = _sha256_files(
@@ -147,9 +160,10 @@ def _describe_difference(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     for key in sorted(set(old["model"]) | set(new["model"])):
         if old["model"].get(key) != new["model"].get(key):
             problems.append(f"{key}: {old['model'].get(key)!r} then, {new['model'].get(key)!r} now")
-    for key in sorted(old["output"]):
-        if old["output"][key] != new["output"].get(key):
-            problems.append(f"{key}: {old['output'][key]!r} then, {new['output'].get(key)!r} now")
+    for key in sorted(set(old["output"]) | set(new["output"])):
+        if old["output"].get(key) != new["output"].get(key):
+            then, now = old["output"].get(key), new["output"].get(key)
+            problems.append(f"{key}: {then!r} then, {now!r} now")
     return problems
 
 
@@ -224,6 +238,7 @@ def _new_manifest(fingerprint: dict[str, Any], options: BatchOptions, inputs: li
         "chunk_size": options.chunk_size,
         "detector": options.detector,
         "threshold": options.threshold,
+        "language": options.language,
         "fingerprint": fingerprint,
         "complete": False,
         "total_chunks": None,
@@ -314,8 +329,12 @@ def _open_run(
 ) -> _Manifest:
     fingerprint = {
         "input": input_fingerprint(inputs, options.fields),
-        "model": model_fingerprint(options.detector, options.threshold),
-        "output": {"format": options.fmt, "chunk_size": options.chunk_size},
+        "model": model_fingerprint(options.detector, options.threshold, options.language),
+        "output": {
+            "format": options.fmt,
+            "chunk_size": options.chunk_size,
+            "tables": TABLES_VERSION,
+        },
     }
     has_manifest = (out / MANIFEST).is_file()
     if has_manifest and not options.overwrite:
@@ -367,6 +386,8 @@ def run_batch(
     (unless ``options.overwrite``), or when another run is writing there.
     """
     _check_options(options)
+    if options.language is not None:  # checked, and spelled as the fingerprint keeps it
+        options = replace(options, language=language_code(options.language))
     names = [os.fspath(p) for p in inputs]
     folder = Path(out)
     with _exclusive(folder):

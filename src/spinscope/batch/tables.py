@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CATEGORY_COLUMNS",
     "FORMATS",
+    "TABLES_VERSION",
     "ChunkResult",
     "ChunkWriter",
     "document_row",
@@ -57,6 +58,10 @@ FORMATS = ("parquet", "jsonl")
 CATEGORY_COLUMNS = {c: "category_" + c.lower().replace(" ", "_") for c in CATEGORIES}
 
 PARTS = "_parts"
+
+#: The layout of the tables; bumped when a column is added, removed or changed, so that a run
+#: is never resumed into tables of another layout (2: the documents' ``language``).
+TABLES_VERSION = 2
 
 
 def _part(chunk: int, suffix: str) -> str:
@@ -82,6 +87,7 @@ def documents_schema() -> pa.Schema:
             ("title", pa.string()),
             ("status", pa.string()),
             ("reason", pa.string()),
+            ("language", pa.string()),
             ("n_chars", pa.int64()),
             ("n_words", pa.int64()),
             ("n_sentences", pa.int64()),
@@ -152,6 +158,7 @@ def empty_document_row(record: Record, status: str, reason: str, text: str = "")
     row.update(
         status=status,
         reason=reason,
+        language=None,
         n_chars=len(text),
         n_words=0,
         n_sentences=0,
@@ -177,11 +184,12 @@ def empty_document_row(record: Record, status: str, reason: str, text: str = "")
 def document_row(record: Record, analysis: Analysis) -> dict[str, Any]:
     """The ``documents`` row of an analysed article.
 
-    ``density`` is spans per 1,000 words; ``charge`` is the sum of the scores of the author's
-    own spans (outside quotations), and ``charge_density`` that sum per 1,000 words.
+    ``language`` is the article's ISO 639-1 code (``None`` when unknown); ``density`` is spans
+    per 1,000 words; ``charge`` is the sum of the scores of the author's own spans (outside
+    quotations), and ``charge_density`` that sum per 1,000 words.
     """
     summary = analysis.summary
-    words = analysis.language.words
+    words = analysis.language_check.words
     charge = sum(s.score for s in analysis.spans if not s.quoted)
     row = _base(record)
     # metadata found in the article itself (an HTML page's title) fills what the input lacks
@@ -194,6 +202,7 @@ def document_row(record: Record, analysis: Analysis) -> dict[str, Any]:
     row.update(
         status="ok",
         reason=None,
+        language=analysis.language,
         n_chars=len(analysis.text),
         n_words=words,
         n_sentences=summary.sentences,

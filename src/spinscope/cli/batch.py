@@ -12,7 +12,13 @@ from typing import Annotated
 
 import typer
 
-from spinscope.cli.common import DetectorOption, reported, require_extra, stderr
+from spinscope.cli.common import (
+    DetectorOption,
+    LanguageOption,
+    reported,
+    require_extra,
+    stderr,
+)
 
 __all__ = ["batch", "report"]
 
@@ -82,6 +88,7 @@ def batch(
             help="Minimum span score; default: the one tuned on the development articles.",
         ),
     ] = None,
+    language: LanguageOption = None,
     chunk_size: Annotated[
         int,
         typer.Option(
@@ -100,6 +107,7 @@ def batch(
     with reported():
         require_extra("batch", "pyarrow")
         from spinscope.batch import BatchOptions, Fields, run_batch
+        from spinscope.signals.language import language_code
 
         options = BatchOptions(
             fields=Fields(
@@ -112,6 +120,7 @@ def batch(
             ),
             detector=detector.value if detector is not None else None,
             threshold=threshold,
+            language=language_code(language) if language is not None else None,
             fmt=fmt.value,
             chunk_size=chunk_size,
             workers=workers,

@@ -18,6 +18,7 @@ __all__ = [
     "AllowPrivateOption",
     "DetectorChoice",
     "DetectorOption",
+    "LanguageOption",
     "reported",
     "require_extra",
     "stderr",
@@ -38,6 +39,17 @@ DetectorOption = Annotated[
     typer.Option(
         help="hybrid: the trained tagger plus the baseline's rules; tagger: the model alone; "
         "baseline: rules alone. Default: hybrid if the model is installed, else baseline.",
+        show_default=False,
+    ),
+]
+
+#: The ``--language`` option of the commands that read articles (``analyze``, ``predict``,
+#: ``batch``).
+LanguageOption = Annotated[
+    str | None,
+    typer.Option(
+        help="The articles' language, an ISO 639-1 code: en, fr, de, it, pl or ru (others are "
+        "accepted with a warning). Default: detected for each article.",
         show_default=False,
     ),
 ]

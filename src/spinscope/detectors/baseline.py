@@ -353,6 +353,8 @@ class BaselineDetector(BaseDetector):
     """
 
     name = "baseline"
+    #: the lexicons and patterns are English
+    languages: tuple[str, ...] = ("en",)
 
     def __init__(
         self,

@@ -52,6 +52,11 @@ class HybridDetector(BaseDetector):
         self.tagger = tagger if tagger is not None else Tagger(threshold=threshold)
         self.baseline = baseline if baseline is not None else BaselineDetector(HYBRID_RULES)
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The tagger's training languages (the rules' lexicons are English)."""
+        return self.tagger.languages
+
     def load(self) -> HybridDetector:
         """Load the tagger's model and the baseline's lexicons."""
         self.tagger.load()

@@ -9,6 +9,7 @@ from itertools import pairwise
 
 from spinscope.analysis import Analysis, TechniqueSpan
 from spinscope.segment import paragraphs
+from spinscope.signals.language import language_name
 from spinscope.taxonomy import CATEGORIES
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "confidence",
     "frames_line",
     "genre_line",
+    "language_line",
     "paragraph_locator",
     "report_file_name",
     "segments",
@@ -90,6 +92,26 @@ def paragraph_locator(analysis: Analysis) -> Callable[[int], int]:
 def confidence(span: TechniqueSpan) -> str:
     """The span's score as a percentage for a reader ("72%")."""
     return f"{span.score:.0%}"
+
+
+def language_line(analysis: Analysis) -> str:
+    """The article's language for a reader: "French (fr)", "Spanish (es, not supported)".
+
+    Also says when the language was given rather than detected, and names the other
+    languages of a mixed text ("French (fr); also English"); "unknown" when it cannot be told.
+    """
+    check = analysis.language_check
+    if check.code is None:
+        return "unknown" if check.source == "detected" else "unknown, given"
+    notes = [check.code]
+    if check.source == "given":
+        notes.append("given")
+    if not check.supported:
+        notes.append("not supported")
+    line = f"{check.name} ({', '.join(notes)})"
+    if check.others:
+        line += "; also " + ", ".join(str(language_name(c)) for c in check.others)
+    return line
 
 
 def genre_line(analysis: Analysis) -> str | None:

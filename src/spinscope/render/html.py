@@ -29,6 +29,7 @@ from spinscope.render.common import (
     confidence,
     frames_line,
     genre_line,
+    language_line,
     paragraph_locator,
     segments,
 )
@@ -129,6 +130,13 @@ def _article(analysis: Analysis) -> str:
     return "".join(out).strip("\n")
 
 
+def _language_attributes(analysis: Analysis) -> str:
+    """``lang`` (for screen readers, fonts and hyphenation) and ``dir`` of the article text."""
+    code = analysis.language
+    # dir="auto": right-to-left scripts (Arabic, Hebrew) run the right way
+    return f' lang="{_e(code)}" dir="auto"' if code is not None else ' dir="auto"'
+
+
 def _facts(analysis: Analysis) -> str:
     meta = analysis.metadata
     parts: list[str] = []
@@ -145,6 +153,7 @@ def _facts(analysis: Analysis) -> str:
     )
     parts.append(f"detector: {_e(shown)}")
     parts.append(f"{analysis.summary.sentences} sentences, {len(analysis.text):,} characters")
+    parts.append(f"language: {_e(language_line(analysis))}")
     return " · ".join(parts)
 
 
@@ -401,7 +410,8 @@ def render_html(analysis: Analysis, *, nav: Sequence[tuple[str, str]] = ()) -> s
             f'<p class="how">{_e(_HOW_TO_READ)}</p>\n',
             _controls(analysis),
             '\n<div class="layout">\n<main>\n<h2 class="visually-hidden">Article</h2>\n',
-            f'<div class="article" id="article">{_article(analysis)}</div>\n</main>\n',
+            f'<div class="article" id="article"{_language_attributes(analysis)}>'
+            f"{_article(analysis)}</div>\n</main>\n",
             f"<aside>{_genre_and_frames(analysis)}{_summary(analysis)}</aside>\n</div>\n",
             _span_lists(analysis),
             _explanations(analysis),

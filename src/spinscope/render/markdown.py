@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 
 from spinscope.analysis import Analysis, TechniqueSpan
-from spinscope.render.common import confidence, frames_line, genre_line, paragraph_locator
+from spinscope.render.common import (
+    confidence,
+    frames_line,
+    genre_line,
+    language_line,
+    paragraph_locator,
+)
 
 __all__ = ["escape_markdown", "render_markdown"]
 
@@ -66,6 +72,7 @@ def render_markdown(analysis: Analysis) -> str:
     for key in ("author", "date", "sitename"):
         if analysis.metadata.get(key):
             facts.append(f"{key.title()}: {escape_markdown(str(analysis.metadata[key]))}")
+    facts.append(f"Language: {escape_markdown(language_line(analysis))}")
     facts.append(f"Detector: {analysis.detector.name}")
     lines += ["  \n".join(facts), ""]
     genre, frames = genre_line(analysis), frames_line(analysis)

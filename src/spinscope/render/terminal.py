@@ -24,6 +24,7 @@ from spinscope.render.common import (
     confidence,
     frames_line,
     genre_line,
+    language_line,
     paragraph_locator,
     segments,
 )
@@ -58,6 +59,7 @@ def _facts(analysis: Analysis) -> Text:
             parts.append(f"{key}: {meta[key]}")
     s = analysis.summary
     parts.append(f"{len(analysis.text):,} characters, {s.sentences} sentences")
+    parts.append(f"language: {language_line(analysis)}")
     detector = analysis.detector
     shown = detector.name + (
         f" (threshold {detector.threshold:g})" if detector.threshold is not None else ""

@@ -64,11 +64,15 @@ class AnalyzerPool:
         threshold: float | None = None,
         title: str | None = None,
         url: str | None = None,
+        language: str | None = None,
     ) -> Analysis:
-        """Analyse one article at ``threshold`` (``None``: the default one). Blocks."""
+        """Analyse one article at ``threshold`` (``None``: the default one). Blocks.
+
+        ``language`` is the article's ISO 639-1 code (default: detected).
+        """
         with self._lock:
             analyzer = self._for(threshold)
-            return analyzer.analyze(article, title=title, url=url)
+            return analyzer.analyze(article, title=title, url=url, language=language)
 
     def _for(self, threshold: float | None) -> Analyzer:
         if threshold is None or threshold == self.base.threshold:

@@ -1,9 +1,9 @@
 """The REST API, versioned under ``/v1``, and the health checks ``/healthz`` and ``/readyz``.
 
 ``POST /v1/analyze`` takes JSON (``{"text": ...}``, ``{"url": ...}`` or ``{"html": ...}``,
-with optional ``title``, ``threshold`` and ``save``) or a form with a ``file`` upload, and
-answers with the :class:`~spinscope.analysis.Analysis` JSON of ``spinscope analyze --format
-json``; a saved analysis carries its permanent id as ``id`` (201, ``Location`` header).
+with optional ``title``, ``threshold``, ``language`` and ``save``) or a form with a ``file``
+upload, and answers with the :class:`~spinscope.analysis.Analysis` JSON of ``spinscope analyze
+--format json``; a saved analysis carries its permanent id as ``id`` (201, ``Location`` header).
 """
 
 from __future__ import annotations
@@ -42,6 +42,12 @@ class AnalyzeRequest(BaseModel):
     threshold: float | None = Field(
         None, ge=0.0, le=1.0, description="Minimum span score (0-1); default: the tuned one."
     )
+    language: str | None = Field(
+        None,
+        max_length=20,
+        description="The article's language, an ISO 639-1 code (en, fr, de, it, pl and ru are "
+        "supported; others are accepted with a warning). Default: detected.",
+    )
     save: bool = Field(False, description="Save the analysis; its id is then its permalink's.")
 
 
@@ -62,6 +68,7 @@ _ANALYZE_DOC: dict[str, Any] = {
                         "html": {"type": "string"},
                         "title": {"type": "string"},
                         "threshold": {"type": "number"},
+                        "language": {"type": "string"},
                         "save": {"type": "boolean"},
                     },
                 }

@@ -22,13 +22,17 @@ from spinscope.serve.analyzers import AnalyzerPool
 from spinscope.serve.problems import Problem
 from spinscope.serve.settings import Settings
 from spinscope.serve.storage import Storage
+from spinscope.signals.language import language_code
 
 __all__ = ["ArticleRequest", "Service"]
 
 
 @dataclass(frozen=True)
 class ArticleRequest:
-    """One request to analyse an article: exactly one of text, URL, HTML or file bytes."""
+    """One request to analyse an article: exactly one of text, URL, HTML or file bytes.
+
+    ``language`` (an ISO 639-1 code) overrides the detected language.
+    """
 
     text: str | None = None
     url: str | None = None
@@ -37,6 +41,7 @@ class ArticleRequest:
     filename: str | None = None
     title: str | None = None
     threshold: float | None = None
+    language: str | None = None
     save: bool = False
 
     def check(self) -> None:
@@ -70,6 +75,8 @@ class ArticleRequest:
             raise InputError(f"the file {self.filename or ''!r} is empty: upload the article.")
         if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
             raise InputError(f"threshold {self.threshold!r} is outside [0, 1].")
+        if self.language is not None:
+            language_code(self.language)
 
 
 class Service:
@@ -217,7 +224,9 @@ class Service:
         loop = asyncio.get_running_loop()
         analysis = await loop.run_in_executor(
             self._executor,
-            lambda: self.pool.analyze(doc, threshold=req.threshold, title=req.title or None),
+            lambda: self.pool.analyze(
+                doc, threshold=req.threshold, title=req.title or None, language=req.language
+            ),
         )
         if req.save:
             analysis = await run_in_threadpool(self.storage.save, analysis)

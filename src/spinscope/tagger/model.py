@@ -29,6 +29,7 @@ from spinscope.tagger.windows import (
     Window,
     encode,
     make_batches,
+    special_ids,
     stitch,
     token_range,
     windows,
@@ -138,6 +139,12 @@ class Tagger(BaseDetector):
         return copied
 
     @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the model was trained on (ISO codes; the first model: English)."""
+        self.load()
+        return tuple(self.config.get("languages", ("en",)))
+
+    @property
     def window(self) -> int:
         """Word pieces per model window (special tokens excluded)."""
         return int(self.config.get("window", 254))
@@ -171,8 +178,7 @@ class Tagger(BaseDetector):
     def _article_probs(self, texts: Sequence[str]) -> list[ArticleProbs]:
         self.load()
         tok = self._tokenizer
-        cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
-        pad_id = tok.token_to_id("[PAD]") or 0
+        cls_id, sep_id, pad_id = special_ids(tok)
         encoded = [encode(tok, t) for t in texts]
         wins: list[Window] = [
             w for i, e in enumerate(encoded) for w in windows(len(e), i, self.window, self.stride)
