@@ -346,3 +346,29 @@ def test_a_detector_that_names_no_languages_gets_no_model_note(phrase_analyzer) 
 def test_detector_info_from_before_languages_reads() -> None:
     info = DetectorInfo.from_dict({"name": "tagger", "threshold": 0.2, "note": None})
     assert info == DetectorInfo("tagger", 0.2, None, None)
+
+
+def test_mostly_quoted_sentences_are_judged_by_their_narration(phrase_analyzer) -> None:
+    text = (
+        "The council met on Monday to vote on the harbour budget.\n"
+        "“They are traitors and cowards, every single one of them,” she added, to loud "
+        "applause.\n"
+        "“The plan is a disgrace,” said Mayor Jane Hardin.\n"
+        "Critics called the reckless plan a scandal.\n"
+    )
+    phrases = [
+        ("traitors", "Name_Calling-Labeling", 0.9),
+        ("loud applause", "Appeal_to_Popularity", 0.3),
+        ("disgrace", "Loaded_Language", 0.8),
+        ("reckless", "Loaded_Language", 0.4),
+    ]
+    a = phrase_analyzer(phrases).analyze(text)
+    charged = {c.text: c.techniques for c in a.summary.charged_sentences}
+    # the quoted sentence is listed by its narration only; the fully quoted one not at all
+    assert charged == {
+        "she added, to loud applause.": ("Appeal_to_Popularity",),
+        "Critics called the reckless plan a scandal.": ("Loaded_Language",),
+    }
+    narration = next(c for c in a.summary.charged_sentences if "applause" in c.text)
+    assert text[narration.start : narration.end] == narration.text
+    assert narration.charge == pytest.approx(0.3)

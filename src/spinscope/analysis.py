@@ -31,6 +31,7 @@ from spinscope.signals.names import NameVariant, NameVariants, find_name_variant
 from spinscope.signals.quotes import Quotation, find_quotations, quotation_covering
 from spinscope.signals.repetition import RepeatedPhrase, repeated_phrases
 from spinscope.taxonomy import CATEGORIES, FRAME_TITLES, TECHNIQUES, category_of, technique
+from spinscope.tidy import tidy_spans
 
 __all__ = [
     "ANALYSIS_SCHEMA_VERSION",
@@ -524,7 +525,53 @@ def _counts(names: Sequence[str], order: Mapping[str, int]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)))))
 
 
-def _summary(text: str, sentences: Sequence[Span], spans: Sequence[TechniqueSpan]) -> Summary:
+def _narration(
+    text: str, sentence: Span, quotations: Sequence[Quotation], spans: Sequence[TechniqueSpan]
+) -> tuple[int, int] | None:
+    """Where a charged sentence's author voice is: the sentence, or its narration.
+
+    A sentence that is mostly reported speech is not the author's ("“…,” she added, to loud
+    applause."): the part outside the quotation that holds the author's spans is judged on its
+    own. ``None`` when that part holds none of them.
+    """
+    start, end = sentence.start, sentence.end
+    quoted = [
+        (max(q.start, start), min(q.end, end))
+        for q in quotations
+        if q.kind == "speech" and q.start < end and start < q.end
+    ]
+    inside = sum(b - a for a, b in quoted)
+    if 2 * inside <= end - start:
+        return start, end
+    pieces: list[tuple[int, int]] = []
+    cursor = start
+    for a, b in sorted(quoted):
+        if a > cursor:
+            pieces.append((cursor, a))
+        cursor = max(cursor, b)
+    if cursor < end:
+        pieces.append((cursor, end))
+    best: tuple[float, tuple[int, int]] | None = None
+    for a, b in pieces:
+        weight = sum(s.score for s in spans if not s.quoted and a <= s.start and s.end <= b)
+        if weight > 0 and (best is None or weight > best[0]):
+            best = (weight, (a, b))
+    if best is None:
+        return None
+    a, b = best[1]
+    while a < b and (text[a].isspace() or text[a] in ",;:–—-"):
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return (a, b) if b > a else None
+
+
+def _summary(
+    text: str,
+    sentences: Sequence[Span],
+    spans: Sequence[TechniqueSpan],
+    quotations: Sequence[Quotation] = (),
+) -> Summary:
     carrying: set[int] = set()
     author_carrying: set[int] = set()
     charge: dict[int, float] = defaultdict(float)
@@ -543,18 +590,29 @@ def _summary(text: str, sentences: Sequence[Span], spans: Sequence[TechniqueSpan
                     charge[k] += span.score
                     techniques.setdefault(k, set()).add(span.technique)
             k += 1
-    top = sorted(charge, key=lambda k: (-charge[k], k))[:TOP_SENTENCES]
-    charged = tuple(
-        ChargedSentence(
-            sentences[k].start,
-            sentences[k].end,
-            text[sentences[k].start : sentences[k].end],
-            charge[k],
-            tuple(sorted(techniques[k], key=_TECHNIQUE_ORDER.__getitem__)),
+    voiced = {k: _narration(text, sentences[k], quotations, spans) for k in charge}
+    top = sorted(
+        (k for k in charge if charge[k] > 0 and voiced[k] is not None),
+        key=lambda k: (-charge[k], k),
+    )[:TOP_SENTENCES]
+    charged = []
+    for k in top:
+        where = voiced[k]
+        assert where is not None
+        a, b = where
+        mine = [s for s in spans if not s.quoted and s.start < b and a < s.end]
+        charged.append(
+            ChargedSentence(
+                a,
+                b,
+                text[a:b],
+                sum(s.score for s in mine)
+                if (a, b) != (sentences[k].start, sentences[k].end)
+                else charge[k],
+                tuple(sorted({s.technique for s in mine}, key=_TECHNIQUE_ORDER.__getitem__))
+                or tuple(sorted(techniques[k], key=_TECHNIQUE_ORDER.__getitem__)),
+            )
         )
-        for k in top
-        if charge[k] > 0
-    )
     return Summary(
         spans=len(spans),
         author_spans=sum(1 for s in spans if not s.quoted),
@@ -564,7 +622,7 @@ def _summary(text: str, sentences: Sequence[Span], spans: Sequence[TechniqueSpan
         sentences=len(sentences),
         sentences_with_technique=len(carrying),
         author_sentences_with_technique=len(author_carrying),
-        charged_sentences=charged,
+        charged_sentences=tuple(charged),
         repeated_phrases=repeated_phrases(text),
     )
 
@@ -725,10 +783,10 @@ def build_analysis(
     meta.pop("title", None)
     meta.pop("url", None)
     quotations = find_quotations(text)
-    names = find_name_variants(text)
     language_check = check_language(text, language)
+    names = find_name_variants(text, language_check.code)
     sentences = doc.sentences
-    technique_spans = _technique_spans(text, spans, quotations)
+    technique_spans = _technique_spans(text, tidy_spans(text, spans, sentences), quotations)
     return Analysis(
         id=doc.id,
         text=text,
@@ -741,7 +799,7 @@ def build_analysis(
         name_variants=names,
         language_check=language_check,
         warnings=(*_notices(language_check, len(sentences), names, detector), *notes),
-        summary=_summary(text, sentences, technique_spans),
+        summary=_summary(text, sentences, technique_spans, quotations),
         version=__version__,
         genre=genre,
         frames=(

@@ -92,6 +92,15 @@ def test_one_failure_does_not_stop_the_others(invoke, article: Path, tmp_path: P
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["harbour"]
 
 
+@pytest.mark.parametrize("source", ["ftp://example.org/news.txt", "file:///etc/hostname"])
+def test_unsupported_url_schemes_are_refused_by_name(invoke, source: str) -> None:
+    result = analyze(invoke, source)
+    assert result.exit_code == 2
+    scheme = source.split(":", 1)[0]
+    assert f"cannot fetch {scheme}://" in result.stderr and source in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_nonexistent_path(invoke, tmp_path: Path) -> None:
     result = analyze(invoke, tmp_path / "nope.txt")
     assert result.exit_code == 2

@@ -53,3 +53,20 @@ def test_levenshtein() -> None:
 def test_long_text_is_fast_enough() -> None:
     words = " ".join(f"Name{i:05d}x" for i in range(5000))
     assert isinstance(find_name_variants(words), tuple)
+
+
+def test_russian_case_forms_are_one_name() -> None:
+    text = "Путин позвонил Макрону. Разговор с Макроном длился час, сообщил Макрон."
+    assert find_name_variants(text, "ru") == ()
+    assert find_name_variants(text) == ()  # Cyrillic words get the Russian endings anyway
+    # a real second spelling is still found
+    two = "Тихановская уехала. Тихоновская говорит, что вернется. Тихановская молчит."
+    [group] = find_name_variants(two, "ru")
+    assert {v.form for v in group.variants} == {"Тихановская", "Тихоновская"}
+
+
+def test_polish_and_german_case_endings() -> None:
+    polish = "Tusk spotkał się z Kaczyńskim. Tuska krytykuje Kaczyński. Rozmowa z Tuskiem trwała."
+    assert find_name_variants(polish, "pl") == ()
+    german = "Merkels Regierung stürzte. Merkel selbst schwieg dazu lange."
+    assert find_name_variants(german, "de") == ()

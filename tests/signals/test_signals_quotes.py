@@ -91,3 +91,43 @@ def test_to_dict(harbour_text: str) -> None:
         d = q.to_dict(harbour_text)
         assert d["text"] == harbour_text[q.start : q.end]
         assert d["kind"] in ("speech", "scare", "title")
+
+
+HARDIN = (
+    "“We will not back down,” said Mayor Jane Hardin. “They are traitors and cowards.”\n"
+    "“Nobody elected them.”\n"
+    "Hardin spoke for an hour. “I love this city,” she said.\n"
+    "Councilman Bob Reyes disagreed. “This is nonsense,” he said.\n"
+)
+
+
+def speakers(text: str) -> list[tuple[str, str | None]]:
+    return [(text[q.start : q.end], q.speaker) for q in find_quotations(text) if q.kind == "speech"]
+
+
+def test_a_quotation_continued_after_its_attribution_keeps_the_speaker() -> None:
+    found = speakers(HARDIN)
+    assert found[1] == ("“They are traitors and cowards.”", "Mayor Jane Hardin")
+    # a quotation opening the next paragraph continues it too
+    assert found[2] == ("“Nobody elected them.”", "Mayor Jane Hardin")
+    continued = find_quotations(HARDIN)[1]
+    assert HARDIN[continued.speaker_start : continued.speaker_end] == "Mayor Jane Hardin"
+
+
+def test_pronouns_resolve_to_the_last_named_speaker_only_when_unambiguous() -> None:
+    found = dict(speakers(HARDIN))
+    assert found["“I love this city,”"] == "Mayor Jane Hardin"
+    # Bob Reyes is named in between: "he" stays "he"
+    assert found["“This is nonsense,”"] == "he"
+
+
+def test_narration_between_quotations_breaks_the_continuation() -> None:
+    text = "Hardin said: “We will win.” Then the crowd went home. “Really?” asked one man."
+    assert speakers(text) == [("“We will win.”", "Hardin"), ("“Really?”", None)]
+    direct = "Hardin said: “We will win.” “Nobody stops us.”"
+    assert speakers(direct)[1] == ("“Nobody stops us.”", "Hardin")
+
+
+def test_two_named_speakers_leave_the_pronoun_alone() -> None:
+    text = "“Yes,” said Anna Berg. “No,” said Carl Holm.\n“We disagree on everything,” she said.\n"
+    assert speakers(text)[-1] == ("“We disagree on everything,”", "she")

@@ -7,11 +7,13 @@ One module per input kind: :mod:`~spinscope.ingest.text` (decoding bytes),
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import BinaryIO
 
 from spinscope.document import Document
+from spinscope.errors import InputError
 from spinscope.ingest.html import (
     HTML_SUFFIXES,
     declared_charset,
@@ -37,6 +39,9 @@ __all__ = [
 
 #: How standard input is named on the command line.
 STDIN = "-"
+
+# "scheme://": a URL of some kind (a Windows path "C:\\x" has no "//" after the colon)
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://")
 
 
 def read_bytes_source(data: bytes, *, name: str, doc_id: str = "article") -> Document:
@@ -75,6 +80,13 @@ def read_source(
     """Read one command-line input: ``-`` (standard input), an http(s) URL, or a file path."""
     if source == STDIN:
         return read_stdin()
+    scheme = _SCHEME.match(source)
+    if scheme is not None and not is_url(source):
+        raise InputError(
+            f"{source!r}: spinscope cannot fetch {scheme.group(1)}:// addresses. Give an "
+            "http:// or https:// URL, a file path, or - for standard input (download the "
+            "article first if it is only reachable another way)."
+        )
     if is_url(source):
         return read_url(source, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private)
     return read_file(source)

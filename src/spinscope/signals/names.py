@@ -7,7 +7,8 @@ article (so "Western" next to "pro-western" is a common word, not a name) and wh
 function words or month and day names. Two candidates are variants of one name when they share
 their first two letters, differ by at most a quarter of their length in edits (Levenshtein),
 and are not one word with different endings ("Belarus" and "Belarusian", "Ukraine" and
-"Ukrainian"). Variants are grouped transitively.
+"Ukrainian"; in Russian, Polish and German also the case endings: "Макрону" and "Макроном").
+Variants are grouped transitively.
 """
 
 from __future__ import annotations
@@ -110,9 +111,30 @@ def _stopwords() -> frozenset[str]:
     return frozenset(load_lexicon("stopwords.txt")) | _CALENDAR
 
 
-def _stems(word: str) -> set[str]:
+# Case endings of names in inflected languages ("Макрону", "Макроном" are one name, in the
+# dative and the instrumental): Russian (and other Cyrillic text), Polish, German.
+_CASE_ENDINGS: dict[str, tuple[str, ...]] = {
+    "cyrillic": (
+        "а", "я", "у", "ю", "е", "и", "ы", "ом", "ем", "ём", "ой", "ей", "ою", "ею", "ью",
+        "ов", "ев", "ам", "ям", "ами", "ями", "ах", "ях", "ого", "его", "ому", "ему", "ым",
+        "им", "ых", "их", "ую", "юю", "ая", "яя", "ое", "ее",
+    ),
+    "pl": (
+        "a", "u", "y", "i", "e", "ę", "ą", "o", "owi", "em", "iem", "ie", "ów", "om", "ami",
+        "ach", "ego", "emu", "ej", "ym", "im", "ych", "ich",
+    ),
+    "de": ("s", "es", "n", "en", "ns", "e"),
+}  # fmt: skip
+
+
+def _stems(word: str, language: str | None = None) -> set[str]:
     out = {word}
-    for suffix in _SUFFIXES:
+    endings = list(_SUFFIXES)
+    if any("\u0400" <= ch <= "\u04ff" for ch in word):
+        endings += _CASE_ENDINGS["cyrillic"]
+    if language in _CASE_ENDINGS:
+        endings += _CASE_ENDINGS[language]
+    for suffix in endings:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             out.add(word[: -len(suffix)])
     return out
@@ -148,18 +170,22 @@ def _parts(word: str, start: int) -> list[tuple[int, str]]:
     return out
 
 
-def _similar(a: str, b: str) -> bool:
+def _similar(a: str, b: str, language: str | None = None) -> bool:
     la, lb = a.lower(), b.lower()
     if la == lb or la[:2] != lb[:2]:
         return False
-    if _stems(la) & _stems(lb) or frozenset((la, lb)) in _DISTINCT:
+    if _stems(la, language) & _stems(lb, language) or frozenset((la, lb)) in _DISTINCT:
         return False
     limit = max(1, round(max(len(la), len(lb)) / 4))
     return levenshtein(la, lb, limit) <= limit
 
 
-def find_name_variants(text: str) -> tuple[NameVariants, ...]:
-    """Groups of spellings in ``text`` that look like one name, in order of first occurrence."""
+def find_name_variants(text: str, language: str | None = None) -> tuple[NameVariants, ...]:
+    """Groups of spellings in ``text`` that look like one name, in order of first occurrence.
+
+    ``language`` (ISO 639-1) lets case endings count as one name ("Tuska", "Tuskiem" in
+    Polish); Cyrillic words always get the Russian endings.
+    """
     forms = _candidates(text)
     buckets: dict[str, list[str]] = defaultdict(list)
     for form in forms:
@@ -175,7 +201,7 @@ def find_name_variants(text: str) -> tuple[NameVariants, ...]:
     for bucket in buckets.values():
         for i, a in enumerate(bucket):
             for b in bucket[i + 1 :]:
-                if _similar(a, b):
+                if _similar(a, b, language):
                     parent[root(a)] = root(b)
     groups: dict[str, list[str]] = defaultdict(list)
     for form in forms:

@@ -16,6 +16,16 @@ Quotations are found inside one paragraph (a line). Curly double quotes pair “
 (an unclosed one runs to the end of the paragraph, as news quotes spanning paragraphs do),
 „ with “ or ”, « with », straight double quotes in order; single quotes (‘…’ and '…') are only
 taken for short phrases, since apostrophes make longer ones ambiguous.
+
+Two conventions of news writing carry a speaker beyond the attribution itself:
+
+* **Continued quotes**: ``“…,” said Mayor Jane Hardin. “They are traitors…”`` — a quotation
+  with no attribution of its own that follows an attributed one, with nothing but the end of
+  the attribution's sentence between them (or at the start of the next paragraph), keeps that
+  speaker.
+* **Pronouns**: ``he said`` / ``she added`` resolve to the last named speaker when the
+  quotations of the last :data:`PRONOUN_WINDOW` paragraphs name exactly one person; otherwise
+  the pronoun stays the speaker.
 """
 
 from __future__ import annotations
@@ -29,11 +39,15 @@ from typing import Any
 from spinscope.detectors.baseline import load_lexicon
 from spinscope.segment import paragraphs
 
-__all__ = ["KINDS", "Quotation", "find_quotations", "quotation_covering"]
+__all__ = ["KINDS", "PRONOUN_WINDOW", "Quotation", "find_quotations", "quotation_covering"]
 
 #: The kinds of quotation, see the module docstring.
 KINDS: tuple[str, ...] = ("speech", "scare", "title")
 
+#: How many paragraphs back (this one included) a pronoun speaker looks for a named speaker.
+PRONOUN_WINDOW = 3
+#: The most characters between an attributed quotation and its continuation.
+_MAX_CONTINUATION_GAP = 60
 _MAX_SCARE_WORDS = 4
 _MAX_SINGLE_QUOTE_WORDS = 6
 _LOOK_AFTER = 80
@@ -229,6 +243,104 @@ def _classify(
     return Quotation(start, end, kind or "speech")
 
 
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
+_NAMED = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|van|von|al|bin|der|la|le))*$")
+_GAP = re.compile(r"[^“”„«»\".!?]*[.!?,:;–—]\s*$")
+_NOTHING = re.compile(r"[\s.,:;–—]*$")
+
+
+def _is_named(speaker: str | None) -> bool:
+    """Whether ``speaker`` is a person's name ("Jane Hardin"), not a pronoun or a description."""
+    if speaker is None or speaker.lower() in _PRONOUNS:
+        return False
+    return bool(_NAMED.match(speaker)) and speaker.split()[0].lower() not in _DETERMINERS
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "this", "that"})
+
+
+_PERSON = re.compile(r"\b[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)+")
+
+
+def _other_names(text: str, source: Quotation, q: Quotation, quotes: Sequence[Quotation]) -> bool:
+    """Whether the narration between ``source``'s attribution and ``q`` names someone else.
+
+    ("Councilman Bob Reyes disagreed. “…,” he said": "he" is not the earlier speaker.)
+    """
+    assert source.speaker is not None
+    start = max(source.end, source.speaker_end or source.end)
+    inside = [(p.start, p.end) for p in quotes if p.start >= start] + [(q.start, q.end)]
+    for m in _PERSON.finditer(text, start, q.start):
+        if any(a <= m.start() < b for a, b in inside):
+            continue
+        words = set(m.group().split()) - {"The", "A", "An", "This", "That", "His", "Her"}
+        if words and not words <= set(source.speaker.split()):
+            return True
+    return False
+
+
+def _carry_speakers(text: str, quotes: list[Quotation]) -> list[Quotation]:
+    """Give continued quotations their speaker, and pronoun speakers their name (see above)."""
+    line_of = [0] * (len(text) + 1)
+    line = 0
+    for i, ch in enumerate(text):
+        line_of[i] = line
+        if ch == "\n":
+            line += 1
+    line_of[len(text)] = line
+    out: list[Quotation] = []
+    previous: Quotation | None = None  # the last speech quotation with a speaker
+    tail = 0  # where that quotation's attribution ends
+    for q in quotes:
+        own_tail = max(q.end, q.speaker_end or q.end)
+        if q.kind == "speech" and q.speaker is None and previous is not None:
+            gap = text[tail : q.start]
+            # after an attribution that follows its quotation, the rest of that sentence may
+            # stand between ("…,” she added, to loud applause. “…”); otherwise nothing may
+            after = tail > previous.end
+            pattern = _GAP if after else _NOTHING
+            first, _, rest = gap.partition("\n")
+            same = line_of[tail] == line_of[q.start] and pattern.match(gap) is not None
+            next_para = (
+                line_of[q.start] == line_of[tail] + 1
+                and not rest.strip()
+                and (not first.strip() or pattern.match(first) is not None)
+            )
+            if len(gap) <= _MAX_CONTINUATION_GAP and (same or next_para):
+                q = Quotation(
+                    q.start,
+                    q.end,
+                    q.kind,
+                    previous.speaker,
+                    previous.speaker_start,
+                    previous.speaker_end,
+                    "continues the quotation before it",
+                )
+        if q.kind == "speech" and q.speaker is not None and q.speaker.lower() in ("he", "she"):
+            named = {
+                p.speaker: p
+                for p in out
+                if p.kind == "speech"
+                and _is_named(p.speaker)
+                and line_of[q.start] - line_of[p.start] < PRONOUN_WINDOW
+            }
+            if len(named) == 1 and not _other_names(text, next(iter(named.values())), q, out):
+                (source,) = named.values()
+                q = Quotation(
+                    q.start,
+                    q.end,
+                    q.kind,
+                    source.speaker,
+                    source.speaker_start,
+                    source.speaker_end,
+                    q.cue,
+                )
+        if q.kind == "speech" and q.speaker is not None:
+            previous, tail = q, own_tail
+        out.append(q)
+    return out
+
+
 def find_quotations(text: str) -> tuple[Quotation, ...]:
     """Every quotation of ``text``, sorted by position (see the module docstring)."""
     out: list[Quotation] = []
@@ -249,7 +361,7 @@ def find_quotations(text: str) -> tuple[Quotation, ...]:
             q = _classify(text, start, end, True, bounds)
             if q is not None:
                 out.append(q)
-    return tuple(sorted(out, key=lambda q: (q.start, q.end)))
+    return tuple(_carry_speakers(text, sorted(out, key=lambda q: (q.start, q.end))))
 
 
 def quotation_covering(
