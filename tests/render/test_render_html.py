@@ -124,3 +124,15 @@ def test_the_article_carries_its_language(harbour_analysis, phrase_analyzer) -> 
     unknown = parse(render_html(phrase_analyzer([]).analyze(NO_LETTERS_TEXT)))
     [article] = [attrs for tag, attrs in unknown.tags if attrs.get("id") == "article"]
     assert "lang" not in article
+
+
+def test_a_headline_opening_the_text_is_drawn_once(phrase_analyzer) -> None:
+    text = "Council Rams Through Fee Hike\nThe council voted on Monday. Critics were angry."
+    page = render_html(phrase_analyzer().analyze(text))
+    visible = re.sub(r'<h1 class="visually-hidden">.*?</h1>', "", page)
+    body = re.sub(r"<(script|title)[^>]*>.*?</\1>", "", visible, flags=re.S)
+    assert body.count("Council Rams Through Fee Hike") == 1  # in the article only
+    assert '<h1 class="visually-hidden">Council Rams Through Fee Hike</h1>' in page
+    # a title given apart from the text is the page heading
+    other = render_html(phrase_analyzer().analyze(text, title="Parking fees"))
+    assert "<h1>Parking fees</h1>" in other

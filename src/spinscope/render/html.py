@@ -404,7 +404,13 @@ def render_html(analysis: Analysis, *, nav: Sequence[tuple[str, str]] = ()) -> s
             "</head>\n<body>\n",
             _nav(nav),
             '<div class="page">\n<header>\n<p class="kicker">spinscope report</p>\n',
-            f"<h1>{_e(title)}</h1>\n",
+            # a headline that opens the article text is drawn there, with its highlights;
+            # the page heading then stays for screen readers only
+            (
+                f'<h1 class="visually-hidden">{_e(title)}</h1>\n'
+                if analysis.text.lstrip().startswith(title)
+                else f"<h1>{_e(title)}</h1>\n"
+            ),
             f'<p class="facts">{_facts(analysis)}</p>\n</header>\n',
             _warnings(analysis),
             f'<p class="how">{_e(_HOW_TO_READ)}</p>\n',
