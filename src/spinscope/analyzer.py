@@ -11,13 +11,16 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spinscope.analysis import Analysis, DetectorInfo, Notice, build_analysis
 from spinscope.detectors.base import Detector
-from spinscope.document import Document
+from spinscope.document import Document, Span
 from spinscope.errors import InputError, SpinscopeError
 from spinscope.signals.language import language_code
+
+if TYPE_CHECKING:
+    from spinscope.article.models import ArticlePrediction
 
 __all__ = [
     "FALLBACK_NOTE",
@@ -72,7 +75,7 @@ class Analyzer:
         self._note: str | None = None
         self._articles: Any = None
         self._articles_note: str | None = None
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # loading only: analyses share nothing mutable
 
     def load(self) -> Analyzer:
         """Load the detector (once); raise :class:`~spinscope.errors.ModelError` if broken."""
@@ -83,7 +86,7 @@ class Analyzer:
 
     def _load(self) -> None:
         if self.detector is None or isinstance(self.detector, str):
-            from spinscope.predict import load_detector
+            from spinscope.detectors.registry import load_detector
 
             self._model, note = load_detector(
                 self.detector, threshold=self.threshold, threads=self.threads
@@ -157,26 +160,17 @@ class Analyzer:
         urls: Sequence[str | None] | None = None,
         language: str | None = None,
     ) -> list[Analysis]:
-        """Analyse several articles with one detector call (``language``: of every article)."""
+        """Analyse several articles, batched (``language``: the ISO code of every article)."""
         code = language_code(language) if language is not None else None
         docs = [_as_document(a, i) for i, a in enumerate(articles)]
-        model = self.load()._model
-        assert model is not None
-        with self._lock:
-            predicted = model.predict(docs)
-            # after span detection: the tagger keeps its latest outputs; the article models
-            # read them
-            signals = (
-                self._articles.predict([d.text for d in docs])
-                if self._articles is not None
-                else None
-            )
+        self.load()
+        # a chunk at a time, so that the model's outputs held at once stay bounded
+        found = [pair for b in range(0, len(docs), 16) for pair in self._predict(docs[b : b + 16])]
         floor = self._min_score()
         info = self.info
         out = []
-        for i, (doc, spans) in enumerate(zip(docs, predicted, strict=True)):
+        for i, (doc, (spans, article)) in enumerate(zip(docs, found, strict=True)):
             kept = [s for s in spans if floor is None or s.score >= floor]
-            article = signals[i] if signals is not None else None
             notes = list(article.notices()) if article is not None else []
             if self._articles_note:
                 notes.append(Notice("article_models", self._articles_note))
@@ -194,6 +188,34 @@ class Analyzer:
                 )
             )
         return out
+
+    def _predict(
+        self, docs: Sequence[Document]
+    ) -> list[tuple[list[Span], ArticlePrediction | None]]:
+        """Each document's spans, and its genre and frames from the article models (if on).
+
+        A detector built on the tagger gets the tagger's outputs, computed here once, and the
+        article models get the same outputs when they read that tagger.
+        """
+        from spinscope.detectors.hybrid import HybridDetector
+        from spinscope.tagger.model import Tagger
+
+        model = self._model
+        assert model is not None
+        texts = [d.text for d in docs]
+        tagger: Tagger | None = None
+        probs = None
+        if isinstance(model, Tagger | HybridDetector):
+            tagger = model if isinstance(model, Tagger) else model.tagger
+            probs = tagger.article_probs(texts)
+            spans = model.predict(docs, probs=probs)
+        else:
+            spans = model.predict(docs)
+        if self._articles is None:
+            return [(doc_spans, None) for doc_spans in spans]
+        reads = tagger is not None and self._articles.feature_tagger is tagger
+        signals = self._articles.predict(texts, probs=probs if reads else None)
+        return list(zip(spans, signals, strict=True))
 
     def __repr__(self) -> str:
         threads = f", threads={self.threads!r}" if self.threads is not None else ""

@@ -30,6 +30,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from spinscope.corpora.textio import article_files, read_article
 from spinscope.detectors.base import Detector
+from spinscope.detectors.registry import load_detector  # re-exported: benchmarks import it here
 from spinscope.document import Document, Span
 from spinscope.errors import InputError
 from spinscope.formats import (
@@ -52,7 +53,6 @@ from spinscope.taxonomy import FRAMES, TECHNIQUES, TECHNIQUES_2020, TO_2020
 
 __all__ = [
     "ARTICLE_TASKS",
-    "DETECTORS",
     "PREDICT_TASKS",
     "TASKS",
     "TAXONOMIES",
@@ -75,8 +75,6 @@ PREDICT_TASKS: tuple[str, ...] = ("si", "flc", "tc", "st1", "st2", "st3")
 ARTICLE_TASKS: tuple[str, ...] = ("st1", "st2")
 #: The technique names predictions can be written in.
 TAXONOMIES: tuple[str, ...] = ("semeval2023", "semeval2020")
-#: The detectors :func:`load_detector` builds.
-DETECTORS: tuple[str, ...] = ("hybrid", "tagger", "baseline")
 
 #: The 2023 techniques from most to least frequent in the SemEval-2023 English training spans
 #: (then the four that never occur there, in taxonomy order). A detector without ``rank`` gets
@@ -193,40 +191,6 @@ def language_note(docs: Sequence[Document], language: str | None = None) -> str 
         f"({supported}) or their language is unknown: {', '.join(outside[:5])}{more}. Their "
         "predictions are unreliable; --language sets the language if the detection is wrong."
     )
-
-
-def load_detector(
-    name: str | None = None, *, threshold: float | None = None, threads: int | None = None
-) -> tuple[Detector, str | None]:
-    """Build and load a detector; return it and a note to show the user, if any.
-
-    ``name`` is ``"hybrid"`` (the tagger plus the baseline's rules, the default),
-    ``"tagger"`` (the trained model alone), ``"baseline"`` (rules alone) or ``None``: the
-    hybrid when the model is installed, else the baseline, with a note saying so. A model that
-    cannot be loaded (missing when asked for by name, or broken) raises
-    :class:`~spinscope.errors.ModelError`. ``threshold`` goes to the tagger and the hybrid;
-    :func:`predict_to_file` filters the baseline's spans on it instead. ``threads`` caps the
-    tagger's onnxruntime threads (default: up to 4, one per core).
-    """
-    from spinscope.detectors.baseline import BaselineDetector
-    from spinscope.detectors.hybrid import HybridDetector
-    from spinscope.tagger.model import Tagger
-
-    if name not in (None, *DETECTORS):
-        raise InputError(f"unknown detector {name!r}; use one of: {', '.join(DETECTORS)}.")
-    if name == "baseline":
-        return BaselineDetector().load(), None
-    tagger = Tagger(threshold=threshold, threads=threads)
-    if name is None and not (tagger.path / "model.onnx").is_file():
-        # Only a missing model falls back: a broken one must not pass silently.
-        note = (
-            f"the tagger's model is not installed (no model.onnx in {tagger.path}); using the "
-            "rule-based baseline instead. Pass --detector baseline to silence this note."
-        )
-        return BaselineDetector().load(), note
-    if name == "tagger":
-        return tagger.load(), None
-    return HybridDetector(tagger, threshold=threshold).load(), None
 
 
 # ------------------------------------------------------------------------------ predicting
@@ -514,13 +478,13 @@ def predict_to_file(
 ) -> PredictSummary:
     """Read the articles, predict ``task`` and write its submission file to ``out``.
 
-    ``detector`` is a name of :data:`DETECTORS` or ``None`` (the tagger when installed, else
-    the baseline; ``notify`` receives the note saying so). ``threshold`` is the tagger's
-    decision threshold, or the baseline's minimum span score. ``st1`` and ``st2`` run the
-    article models instead (:mod:`spinscope.article`), reading the shipped tagger's features
-    if they need them (not with ``detector="baseline"``). ``language`` is the ISO 639-1 code
-    of every article (default: detected for each); ``notify`` also receives a note naming the
-    articles in a language spinscope is not trained on.
+    ``detector`` is a name of :data:`~spinscope.detectors.DETECTORS` or ``None`` (the tagger
+    when installed, else the baseline; ``notify`` receives the note saying so). ``threshold``
+    is the tagger's decision threshold, or the baseline's minimum span score. ``st1`` and
+    ``st2`` run the article models instead (:mod:`spinscope.article`), reading the shipped
+    tagger's features if they need them (not with ``detector="baseline"``). ``language`` is
+    the ISO 639-1 code of every article (default: detected for each); ``notify`` also receives
+    a note naming the articles in a language spinscope is not trained on.
     """
     _check_task(task)
     _check_taxonomy(taxonomy)

@@ -7,7 +7,11 @@ import json
 import numpy as np
 import pytest
 
+from model_support import counting_runs, runs_for
+from spinscope.analyzer import Analyzer
 from spinscope.article import ArticleModels
+from spinscope.detectors import load_detector, tagger_of
+from spinscope.errors import InputError
 from spinscope.tagger.model import Tagger, default_model_dir
 
 pytest.importorskip("sklearn")
@@ -47,12 +51,35 @@ def test_features_come_from_the_tagger_the_analyzer_runs(tagger_run, tiny_data) 
     tagger = Tagger().load()
     models = ArticleModels(tagger_run, tagger=tagger).load()
     assert "tagger" in models.features["genre"] and models.note is None
+    assert models.feature_tagger is tagger
     texts = list(tiny_data.texts[:2])
     probs = tagger.article_probs(texts)
-    # the tagger keeps its latest outputs: the article models reuse them
-    assert tagger.article_probs(texts)[0] is probs[0]
+    with counting_runs(tagger) as counter:
+        given = models.predict(texts, probs=probs)
+    assert counter.runs == 0  # the outputs were given: the tagger did not run again
     preds = models.predict(texts)
+    assert preds == given
     assert [p.genre.features for p in preds] == [models.features["genre"]] * 2
+    with pytest.raises(InputError, match="article_probs"):
+        models.predict(texts, probs=probs[:1])
+
+
+def test_an_analysis_runs_the_tagger_once_for_spans_and_article_models(
+    tagger_run, tiny_data
+) -> None:
+    detector, _ = load_detector("hybrid")
+    models = ArticleModels(tagger_run, tagger=detector)
+    analyzer = Analyzer(detector, article_models=models).load()
+    tagger = tagger_of(detector)
+    assert tagger is not None and models.feature_tagger is tagger
+    text = "\n\n".join(tiny_data.texts[:3])
+    once = runs_for(tagger, [text])
+    with counting_runs(tagger) as counter:
+        result = analyzer.analyze(text)
+    assert counter.runs == once
+    assert result.genre is not None and "tagger" in result.genre.features
+    (alone,) = models.predict([text])
+    assert result.genre == alone.genre and result.frames == alone.frames
 
 
 def test_another_tagger_version_falls_back_with_a_note(tagger_run, tmp_path, tiny_data) -> None:

@@ -15,7 +15,6 @@ from spinscope.article.train import (
     TrainSettings,
     _choose,
     cross_validate,
-    fit_platt,
     format_report,
     stratified_folds,
     train_article_models,
@@ -32,19 +31,6 @@ def test_stratified_folds_spread_every_label() -> None:
             np.bincount(members, minlength=3).max() - np.bincount(members, minlength=3).min() <= 1
         )
     assert (stratified_folds(labels, 3, seed=1) == folds).all()
-
-
-def test_platt_recovers_a_known_sigmoid() -> None:
-    rng = np.random.default_rng(0)
-    z = rng.normal(size=4000)
-    y = (rng.random(4000) < 1 / (1 + np.exp(-(2.0 * z - 1.0)))).astype(int)
-    a, b = fit_platt(z, y)
-    assert a == pytest.approx(2.0, abs=0.25) and b == pytest.approx(-1.0, abs=0.2)
-
-
-def test_separable_data_stay_finite() -> None:
-    a, b = fit_platt(np.array([-2.0, -1.0, 1.0, 2.0]), np.array([0, 0, 1, 1]))
-    assert np.isfinite([a, b]).all() and a > 0
 
 
 def test_the_baseline_wins_unless_beaten_beyond_the_noise() -> None:

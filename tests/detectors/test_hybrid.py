@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from model_support import counting_runs
 from spinscope.detectors.baseline import BaselineDetector
 from spinscope.detectors.hybrid import HYBRID_RULES, HybridDetector, _union
 from spinscope.document import Document, Span
@@ -37,3 +38,15 @@ def test_hybrid_has_every_tagger_span_and_no_scare_quote_rule() -> None:
     assert spans == hybrid.predict([doc])[0]
     ranks = hybrid.rank(doc, [(6, 17)])
     assert ranks == tagger.rank(doc, [(6, 17)])
+
+
+def test_hybrid_passes_the_taggers_outputs_through() -> None:
+    doc = Document("h", "These treacherous thugs are destroying our beloved nation. Traitors!")
+    tagger = Tagger()
+    hybrid = HybridDetector(tagger).load()
+    probs = tagger.article_probs([doc.text])
+    with counting_runs(tagger) as counter:
+        assert hybrid.predict([doc], probs=probs) == hybrid.predict([doc])
+        assert hybrid.predict_si([doc], probs=probs) == hybrid.predict_si([doc])
+        assert hybrid.classify(doc, [(6, 17)], probs=probs[0]) == hybrid.classify(doc, [(6, 17)])
+    assert counter.runs == 3  # once for each call without the outputs

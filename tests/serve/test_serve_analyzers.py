@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from serve_support import ARTICLE
 
@@ -31,6 +33,14 @@ def test_pool_shares_the_model_and_bounds_its_cache(pool: AnalyzerPool) -> None:
     assert len(pool._by_threshold) == 3
     for analyzer in pool._by_threshold.values():
         assert analyzer._model.tagger._session is base_tagger._session
+
+
+def test_requests_at_once_get_what_they_get_one_at_a_time(pool: AnalyzerPool) -> None:
+    thresholds = [None, 0.05, 0.3] * 2
+    alone = {t: pool.analyze(ARTICLE, threshold=t).to_dict() for t in thresholds}
+    with ThreadPoolExecutor(3) as executor:
+        got = list(executor.map(lambda t: pool.analyze(ARTICLE, threshold=t), thresholds))
+    assert [a.to_dict() for a in got] == [alone[t] for t in thresholds]
 
 
 def test_pool_with_the_baseline_filters_on_score() -> None:

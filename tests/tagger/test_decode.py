@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spinscope.tagger.decode import Calibration, DecodeConfig, decode, runs, snap
+from spinscope.tagger.decode import DecodeConfig, decode, runs, snap
 from spinscope.tagger.labels import OUTPUTS, column
 
 
@@ -60,17 +59,6 @@ def test_repetition_rule_marks_later_occurrences_only() -> None:
     spans = decode(text, offsets, probs, DecodeConfig())
     reps = [s for s in spans if s.label == "Repetition"]
     assert [(s.start, s.end) for s in reps] == [(31, 49)]
-
-
-def test_calibration_fit_recovers_a_monotone_mapping() -> None:
-    rng = np.random.default_rng(0)
-    raw = rng.uniform(0.05, 0.95, 4000)
-    true_p = 1 / (1 + np.exp(-(2.0 * np.log(raw / (1 - raw)) - 1.0)))
-    target = (rng.uniform(size=raw.size) < true_p).astype(float)
-    cal = Calibration.fit(raw.tolist(), target.tolist())
-    assert cal.a == pytest.approx(2.0, abs=0.25)
-    assert cal.b == pytest.approx(-1.0, abs=0.2)
-    assert cal.inverse(cal(0.3)) == pytest.approx(0.3, abs=1e-6)
 
 
 @given(st.text(min_size=0, max_size=300), st.integers(0, 2**32 - 1))

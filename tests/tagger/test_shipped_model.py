@@ -6,8 +6,10 @@ import shutil
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from model_support import counting_runs
 from spinscope.document import Document
 from spinscope.errors import InputError, ModelError
 from spinscope.tagger.model import Tagger, default_model_dir
@@ -52,6 +54,35 @@ def test_results_are_deterministic_and_independent_of_batching(tagger: Tagger) -
     alone = [tagger.predict([d])[0] for d in docs]
     assert together == alone
     assert tagger.predict(docs) == together
+
+
+def test_predict_is_the_model_run_then_decoding(tagger: Tagger) -> None:
+    docs = [Document("a", LOADED), Document("b", f"{LOADED}\n\n{DRY}")]
+    probs = tagger.article_probs([d.text for d in docs])
+    with counting_runs(tagger) as counter:
+        decoded = tagger.decode(docs, probs)
+        assert tagger.predict(docs, probs=probs) == decoded
+        assert tagger.predict_si(docs, probs=probs) == tagger.decode(docs, probs, task="si")
+        assert tagger.rank(docs[0], [(0, 20)], probs=probs[0]) == tagger.rank(docs[0], [(0, 20)])
+        assert counter.runs == 1  # only the rank without outputs ran the model
+    assert tagger.predict(docs) == decoded
+    assert tagger.predict_si(docs) == tagger.decode(docs, probs, task="si")
+    with pytest.raises(InputError, match="article_probs"):
+        tagger.decode(docs, probs[:1])
+
+
+def test_inference_remembers_nothing(tagger: Tagger) -> None:
+    texts = [LOADED, DRY]
+    before = dict(vars(tagger))
+    first = tagger.article_probs(texts)
+    tagger.predict([Document("a", LOADED)])
+    tagger.rank(Document("a", LOADED), [(0, 10)])
+    assert vars(tagger) == before
+    again = tagger.article_probs(texts)
+    assert again[0] is not first[0]
+    for a, b in zip(first, again, strict=True):
+        np.testing.assert_array_equal(a.probs, b.probs)
+    assert tagger.article_probs([]) == []
 
 
 def test_threshold_keeps_only_spans_at_or_above_it() -> None:

@@ -40,6 +40,8 @@ import numpy.typing as npt
 
 from spinscope.analysis import FrameScore, GenreSignal, Notice
 from spinscope.article.features import TfidfFeaturizer, tagger_features
+from spinscope.calibration import sigmoid_array
+from spinscope.detectors.registry import tagger_of
 from spinscope.errors import InputError, ModelError
 from spinscope.taxonomy import FRAMES, GENRES
 
@@ -89,11 +91,6 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return _sha256(str(path), st.st_size, st.st_mtime)
 
 
-def _sigmoid(z: Array) -> Array:
-    out: Array = (1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))).astype(np.float32)
-    return out
-
-
 @dataclass(frozen=True)
 class Head:
     """One linear model over the concatenation of some feature blocks, Platt-scaled."""
@@ -139,7 +136,7 @@ class LinearModel:
     def probabilities(self, features: Mapping[str, Array]) -> Array:
         """Calibrated probabilities, ``(n, columns)``, each in ``[0, 1]``."""
         fused = np.mean([h.calibrated(features) for h in self.heads], axis=0)
-        return _sigmoid(self.final_a * fused + self.final_b)
+        return sigmoid_array(self.final_a * fused + self.final_b).astype(np.float32)
 
     def to_arrays(self) -> dict[str, Array]:
         """The arrays to store in an ``.npz`` (see :meth:`from_arrays`)."""
@@ -182,16 +179,6 @@ class ArticlePrediction:
     def notices(self) -> tuple[Notice, ...]:
         """The note as a report warning, if any."""
         return (Notice("article_models", self.note),) if self.note else ()
-
-
-def _tagger_of(detector: object) -> Tagger | None:
-    """The tagger a detector runs (the tagger itself, or the hybrid's), if any."""
-    from spinscope.tagger.model import Tagger
-
-    if isinstance(detector, Tagger):
-        return detector
-    inner = getattr(detector, "tagger", None)
-    return inner if isinstance(inner, Tagger) else None
 
 
 class ArticleModels:
@@ -265,7 +252,7 @@ class ArticleModels:
             if not (tagger.path / "model.onnx").is_file():
                 return None, None
         else:
-            tagger = _tagger_of(self.tagger)
+            tagger = tagger_of(self.tagger)
             if tagger is None:
                 return None, None
         model_file = tagger.path / "model.onnx"
@@ -313,10 +300,24 @@ class ArticleModels:
         self.load()
         return float(self.config["frame_threshold"])
 
+    @property
+    def feature_tagger(self) -> Tagger | None:
+        """The tagger whose outputs the chosen models read, or ``None`` (TF-IDF only).
+
+        :meth:`predict` takes that tagger's :meth:`~spinscope.tagger.model.Tagger.article_probs`
+        as ``probs``, so a caller that already ran it (the analyzer) does not run it twice.
+        """
+        needs = any("tagger" in self._model(task)[1].blocks for task in ("genre", "frames"))
+        return self._tagger if needs else None
+
     def compute_features(
-        self, texts: Sequence[str], tagger_probs: Sequence[ArticleProbs] | None = None
+        self, texts: Sequence[str], *, probs: Sequence[ArticleProbs] | None = None
     ) -> dict[str, Array]:
-        """The feature blocks the chosen models need, one row per text."""
+        """The feature blocks the chosen models need, one row per text.
+
+        ``probs`` are :attr:`feature_tagger`'s outputs for ``texts``; without them, the tagger
+        runs here when the models read it.
+        """
         self.load()
         for i, text in enumerate(texts):
             if not isinstance(text, str) or not text.strip():
@@ -326,11 +327,23 @@ class ArticleModels:
                 )
         assert self._tfidf is not None
         out = {"tfidf": self._tfidf.transform(texts)}
-        needs = {b for task in ("genre", "frames") for b in self._model(task)[1].blocks}
-        if "tagger" in needs:
-            assert self._tagger is not None
-            probs = tagger_probs if tagger_probs is not None else self._tagger.article_probs(texts)
-            out["tagger"] = np.stack([tagger_features(p) for p in probs])
+        tagger = self.feature_tagger
+        if tagger is not None:
+            if probs is None:
+                # a chunk at a time, so that memory stays bounded however many are passed
+                rows = [
+                    tagger_features(p)
+                    for b in range(0, len(texts), 16)
+                    for p in tagger.article_probs(texts[b : b + 16])
+                ]
+            elif len(probs) != len(texts):
+                raise InputError(
+                    f"got {len(texts)} texts but the tagger's outputs for {len(probs)}; pass "
+                    "article_probs() of the same texts"
+                )
+            else:
+                rows = [tagger_features(p) for p in probs]
+            out["tagger"] = np.stack(rows)
         return out
 
     def genre_probabilities(self, features: Mapping[str, Array]) -> Array:
@@ -343,15 +356,16 @@ class ArticleModels:
         return self._model("frames")[1].probabilities(features)
 
     def predict(
-        self, texts: Sequence[str], tagger_probs: Sequence[ArticleProbs] | None = None
+        self, texts: Sequence[str], *, probs: Sequence[ArticleProbs] | None = None
     ) -> list[ArticlePrediction]:
-        """Genre and frames of each text.
+        """Genre and frames of each text (no side effects).
 
-        ``tagger_probs`` (the tagger's output for the same texts) saves running it again.
+        ``probs``, :attr:`feature_tagger`'s outputs for the same texts, saves running the
+        tagger again; without them it runs here if the models read it.
         """
         if not texts:
             return []
-        features = self.compute_features(texts, tagger_probs)
+        features = self.compute_features(texts, probs=probs)
         genres = self.genre_probabilities(features)
         frames = self.frame_probabilities(features)
         labels = self.genre_labels
@@ -360,10 +374,9 @@ class ArticleModels:
         cv = self.config.get("cv", {}).get("genre", {}).get("macro_f1")
         out = []
         for g_row, f_row in zip(genres, frames, strict=True):
-            probs = {label: float(v) for label, v in zip(labels, g_row, strict=True)}
             genre = GenreSignal(
                 label=labels[int(np.argmax(g_row))],
-                probabilities=probs,
+                probabilities={label: float(v) for label, v in zip(labels, g_row, strict=True)},
                 not_detected=tuple(g for g in GENRES if g not in labels),
                 features=used["genre"],
                 cv_macro_f1=float(cv) if cv is not None else None,

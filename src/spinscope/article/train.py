@@ -56,6 +56,7 @@ from spinscope.article.models import (
     default_article_models_dir,
     file_sha256,
 )
+from spinscope.calibration import fit_platt, logit, sigmoid_array
 from spinscope.corpora.datapath import data_root
 from spinscope.corpora.semeval2023 import (
     load_st1_gold,
@@ -75,7 +76,6 @@ __all__ = [
     "ArticleData",
     "TrainSettings",
     "cross_validate",
-    "fit_platt",
     "format_report",
     "load_article_data",
     "stratified_folds",
@@ -172,40 +172,6 @@ def stratified_folds(labels: Sequence[str], k: int, seed: int) -> npt.NDArray[np
         folds[members] = (start + np.arange(len(members))) % k
         start = (start + len(members)) % k
     return folds
-
-
-def fit_platt(
-    z: npt.NDArray[np.floating[Any]],
-    y: npt.NDArray[np.integer[Any]],
-    weight: npt.NDArray[np.floating[Any]] | None = None,
-    *,
-    l2: float = 1e-3,
-) -> tuple[float, float]:
-    """Platt scaling: ``(a, b)`` minimising the weighted log-loss of ``sigmoid(a*z + b)``.
-
-    Newton's method on two parameters, with a small L2 penalty on ``a`` and ``b`` so that
-    separable data stay finite.
-    """
-    z = np.asarray(z, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    w = np.ones_like(z) if weight is None else np.asarray(weight, dtype=np.float64)
-    w = w / w.sum()
-    a, b = 1.0, 0.0
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-np.clip(a * z + b, -40, 40)))
-        g = w * (p - y)
-        grad = np.array([(g * z).sum() + l2 * a, g.sum() + l2 * b])
-        h = w * p * (1 - p)
-        hess = np.array([[(h * z * z).sum() + l2, (h * z).sum()], [(h * z).sum(), h.sum() + l2]])
-        step = np.linalg.solve(hess, grad)
-        a, b = a - step[0], b - step[1]
-        if np.abs(step).max() < 1e-9:
-            break
-    return float(a), float(b)
-
-
-def _sigmoid(z: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
-    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))), dtype=np.float64)
 
 
 # -------------------------------------------------------------------------------- features
@@ -355,11 +321,8 @@ class _Calibration:
     ) -> npt.NDArray[np.float64]:
         """Probabilities; with ``shifted=False`` under the training prior (no genre shift)."""
         fused = np.mean([a * z + b for (a, b), z in zip(self.heads, raw, strict=True)], axis=0)
-        return _sigmoid(self.final[0] * fused + self.final[1] - (0.0 if shifted else self.shift))
-
-
-def _logit(p: float) -> float:
-    return float(np.log(p / (1.0 - p)))
+        z = self.final[0] * fused + self.final[1] - (0.0 if shifted else self.shift)
+        return sigmoid_array(np.asarray(z, dtype=np.float64))
 
 
 def _best_threshold(y: npt.NDArray[np.int_], p: npt.NDArray[np.float64]) -> float:
@@ -389,9 +352,9 @@ def _best_prior(y: npt.NDArray[np.int_], logits: npt.NDArray[np.float64]) -> flo
     ``logits`` are calibrated under the training share; a prior ``q`` shifts them by
     ``logit(q) - logit(training share)``. The middle of the best priors is returned.
     """
-    base = _logit(float(np.clip(y.mean(), 1e-3, 1 - 1e-3)))
+    base = logit(float(np.clip(y.mean(), 1e-3, 1 - 1e-3)))
     grid = np.round(np.arange(0.05, 0.951, 0.05), 2)
-    scores = [_macro_f1_binary(y, logits + _logit(q) - base >= 0) for q in grid]
+    scores = [_macro_f1_binary(y, logits + logit(q) - base >= 0) for q in grid]
     best = [q for q, f in zip(grid, scores, strict=True) if f >= max(scores) - 1e-12]
     return float(best[len(best) // 2])
 
@@ -426,7 +389,7 @@ def _fit_calibration(
         fused = np.mean([a * z + b for (a, b), z in zip(heads, raw, strict=True)], axis=0)
         logits = final[0] * fused[rows, 0] + final[1]
         cal.prior = _best_prior(yr[:, 0], logits[:, None].ravel())
-        cal.shift = _logit(cal.prior) - _logit(float(np.clip(yr.mean(), 1e-3, 1 - 1e-3)))
+        cal.shift = logit(cal.prior) - logit(float(np.clip(yr.mean(), 1e-3, 1 - 1e-3)))
         cal.final = (final[0], final[1] + cal.shift)
     return cal
 

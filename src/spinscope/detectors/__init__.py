@@ -9,13 +9,17 @@ from spinscope.detectors.baseline import (
     RULES,
     BaselineDetector,
 )
+from spinscope.detectors.registry import DETECTORS, load_detector, tagger_of
 
 __all__ = [
     "DEFAULT_LAYER",
     "DEFAULT_RULES",
+    "DETECTORS",
     "PRECISE_RULES",
     "RULES",
     "BaseDetector",
     "BaselineDetector",
     "Detector",
+    "load_detector",
+    "tagger_of",
 ]

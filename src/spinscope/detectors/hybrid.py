@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from spinscope.detectors.base import BaseDetector
 from spinscope.detectors.baseline import RULES, BaselineDetector
 from spinscope.document import Document, Span
-from spinscope.tagger.model import Tagger
+from spinscope.tagger.model import ArticleProbs, Tagger
 
 __all__ = ["HYBRID_RULES", "HybridDetector"]
 
@@ -68,23 +68,44 @@ class HybridDetector(BaseDetector):
             return self.threshold
         return self.tagger.decode_config_for().threshold
 
-    def predict(self, docs: Sequence[Document]) -> list[list[Span]]:
-        """Technique spans for each document (no side effects)."""
-        model = self.tagger.predict(docs)
+    def predict(
+        self, docs: Sequence[Document], *, probs: Sequence[ArticleProbs] | None = None
+    ) -> list[list[Span]]:
+        """Technique spans for each document (no side effects).
+
+        ``probs``, the tagger's outputs for the documents
+        (:meth:`~spinscope.tagger.model.Tagger.article_probs`), go to the tagger, which
+        otherwise runs its model here.
+        """
+        model = self.tagger.predict(docs, probs=probs)
         rules = self.baseline.predict(docs)
         t = self._threshold()
         return [_union(m, r, t) for m, r in zip(model, rules, strict=True)]
 
-    def predict_si(self, docs: Sequence[Document]) -> list[list[Span]]:
+    def predict_si(
+        self, docs: Sequence[Document], *, probs: Sequence[ArticleProbs] | None = None
+    ) -> list[list[Span]]:
         """Spans at the tagger's span-identification operating point, plus rule spans."""
-        model = self.tagger.predict_si(docs)
+        model = self.tagger.predict_si(docs, probs=probs)
         rules = self.baseline.predict(docs)
         return [_union(m, r, None) for m, r in zip(model, rules, strict=True)]
 
-    def rank(self, doc: Document, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
+    def rank(
+        self,
+        doc: Document,
+        spans: Sequence[tuple[int, int]],
+        *,
+        probs: ArticleProbs | None = None,
+    ) -> list[list[str]]:
         """Techniques of each given span, most likely first (the tagger's ranking)."""
-        return self.tagger.rank(doc, spans)
+        return self.tagger.rank(doc, spans, probs=probs)
 
-    def classify(self, doc: Document, spans: Sequence[tuple[int, int]]) -> list[str]:
+    def classify(
+        self,
+        doc: Document,
+        spans: Sequence[tuple[int, int]],
+        *,
+        probs: ArticleProbs | None = None,
+    ) -> list[str]:
         """The most likely technique of each given span."""
-        return self.tagger.classify(doc, spans)
+        return self.tagger.classify(doc, spans, probs=probs)

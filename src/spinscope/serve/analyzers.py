@@ -10,8 +10,8 @@ threshold gets its own analyzer, built in microseconds: a shallow copy of the lo
 (:meth:`~spinscope.tagger.model.Tagger.with_threshold`). The rule-based baseline, whose
 threshold is a plain score filter, is shared as it is.
 
-Copies share the tagger's mutable state (its cache of recent outputs), so every analysis runs
-under one lock: the model already uses every core for each article.
+Analyses share nothing mutable (inference remembers nothing between calls), so they need no
+lock; one guards only the table of per-threshold analyzers.
 """
 
 from __future__ import annotations
@@ -70,23 +70,23 @@ class AnalyzerPool:
 
         ``language`` is the article's ISO 639-1 code (default: detected).
         """
-        with self._lock:
-            analyzer = self._for(threshold)
-            return analyzer.analyze(article, title=title, url=url, language=language)
+        analyzer = self._for(threshold)
+        return analyzer.analyze(article, title=title, url=url, language=language)
 
     def _for(self, threshold: float | None) -> Analyzer:
         if threshold is None or threshold == self.base.threshold:
             return self.base
         if not 0.0 <= threshold <= 1.0:
             raise InputError(f"threshold {threshold!r} is outside [0, 1].")
-        found = self._by_threshold.get(threshold)
-        if found is None:
-            found = self._derive(threshold)
-            self._by_threshold[threshold] = found
-            while len(self._by_threshold) > self.size:
-                self._by_threshold.popitem(last=False)
-        self._by_threshold.move_to_end(threshold)
-        return found
+        with self._lock:
+            found = self._by_threshold.get(threshold)
+            if found is None:
+                found = self._derive(threshold)
+                self._by_threshold[threshold] = found
+                while len(self._by_threshold) > self.size:
+                    self._by_threshold.popitem(last=False)
+            self._by_threshold.move_to_end(threshold)
+            return found
 
     def _derive(self, threshold: float) -> Analyzer:
         from spinscope.detectors.hybrid import HybridDetector

@@ -82,9 +82,10 @@ class ArticleRequest:
 class Service:
     """The loaded model, the database and the analysis thread of one server process.
 
-    Analyses run on one dedicated thread (they are serialised anyway: the model uses every
-    core for each), so the event loop keeps answering health checks and reads; reading
-    input, fetching URLs and database calls run on the shared thread pool.
+    Analyses run on one dedicated thread, so the event loop keeps answering health checks and
+    reads; reading input, fetching URLs and database calls run on the shared thread pool. One
+    thread, not more, although analyses may run at once: the model already uses every core
+    for each, so a second one would only interleave with it and delay both.
     """
 
     def __init__(

@@ -12,8 +12,9 @@ fragments. Here, per output column:
 4. **Scoring**: a span's raw score is the mean probability of its tokens; a Platt mapping per
    technique, fitted on the development articles (and pulled towards the pooled mapping where a
    technique has few spans), turns it into an estimate of the share of the span that a gold span
-   of the same technique covers, i.e. its expected precision (see :class:`Calibration`). A
-   threshold on this score keeps the spans expected to be at least that precise.
+   of the same technique covers, i.e. its expected precision
+   (:class:`~spinscope.calibration.Calibration`). A threshold on this score keeps the spans
+   expected to be at least that precise.
 5. **Repetition** is an article-level property: a model span of any technique whose normalised
    text already occurred earlier in the article also becomes a Repetition span, and a model
    Repetition span whose text occurs only once is dropped.
@@ -21,74 +22,23 @@ fragments. Here, per output column:
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from spinscope.calibration import Calibration
 from spinscope.document import Span
 from spinscope.tagger.labels import ANY, OUTPUTS
 from spinscope.taxonomy import category_of
 
+# Calibration is part of DecodeConfig's settings, so it is importable from here too
 __all__ = ["Calibration", "DecodeConfig", "decode", "repetition_spans", "runs", "snap"]
 
 _TRIM_PUNCT = ".,:;\ufeff"
-
-
-@dataclass
-class Calibration:
-    """Platt scaling ``p = sigmoid(a * logit(raw) + b)`` of a span's raw score."""
-
-    a: float = 1.0
-    b: float = 0.0
-
-    def __call__(self, raw: float) -> float:
-        """Calibrated probability for a raw score in (0, 1)."""
-        r = min(max(raw, 1e-6), 1 - 1e-6)
-        z = self.a * math.log(r / (1 - r)) + self.b
-        return 1.0 / (1.0 + math.exp(-z))
-
-    def inverse(self, p: float) -> float:
-        """The raw score whose calibrated probability is ``p``."""
-        p = min(max(p, 1e-6), 1 - 1e-6)
-        z = (math.log(p / (1 - p)) - self.b) / self.a
-        return 1.0 / (1.0 + math.exp(-z))
-
-    @classmethod
-    def fit(
-        cls,
-        raw: Sequence[float],
-        target: Sequence[float],
-        iters: int = 200,
-        prior: Calibration | None = None,
-        strength: float = 0.0,
-    ) -> Calibration:
-        """Fit ``a, b`` by Newton's method on the (soft) targets in [0, 1].
-
-        With a ``prior``, an L2 penalty of ``strength`` pulls ``a, b`` towards it, so that a
-        technique with few spans keeps close to the pooled calibration.
-        """
-        r = np.clip(np.asarray(raw, dtype=np.float64), 1e-6, 1 - 1e-6)
-        x = np.log(r / (1 - r))
-        y = np.asarray(target, dtype=np.float64)
-        a0, b0 = (prior.a, prior.b) if prior is not None else (1.0, 0.0)
-        a, b = a0, b0
-        for _ in range(iters):
-            p = 1 / (1 + np.exp(-(a * x + b)))
-            w = p * (1 - p) + 1e-9
-            g = np.array([np.sum((p - y) * x), np.sum(p - y)])
-            g += strength * np.array([a - a0, b - b0])
-            h = np.array([[np.sum(w * x * x), np.sum(w * x)], [np.sum(w * x), np.sum(w)]])
-            h += np.eye(2) * (1e-6 + strength)
-            step = np.linalg.solve(h, g)
-            a, b = a - step[0], b - step[1]
-            if np.abs(step).max() < 1e-8:
-                break
-        return cls(float(a), float(b))
 
 
 @dataclass

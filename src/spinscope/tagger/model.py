@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -22,7 +21,8 @@ import numpy.typing as npt
 from spinscope.detectors.base import BaseDetector
 from spinscope.document import Document, Span
 from spinscope.errors import InputError, ModelError
-from spinscope.tagger.decode import DecodeConfig, decode, repetition_spans
+from spinscope.tagger.decode import DecodeConfig, repetition_spans
+from spinscope.tagger.decode import decode as decode_spans
 from spinscope.tagger.labels import ANY, OUTPUTS
 from spinscope.tagger.windows import (
     Encoded,
@@ -62,6 +62,11 @@ class ArticleProbs:
 class Tagger(BaseDetector):
     """Tags technique spans with the ONNX model; settings are stored, the model loads lazily.
 
+    Inference is two pure steps: :meth:`article_probs` runs the model, :meth:`decode` turns
+    its outputs into spans; :meth:`predict` does both. A caller that needs the outputs for
+    something else too (the article models) runs the first step once and passes them on
+    (``probs=``). Nothing is remembered between calls, so threads may share a tagger.
+
     ``batch_size`` is the number of windows per model call. The default, 1, is as fast as
     larger batches on 2 cores (no padding) and keeps the int8 model closest to fp32: dynamic
     quantisation scales activations per call, so a window's outputs then never depend on its
@@ -84,8 +89,6 @@ class Tagger(BaseDetector):
         self.threads = threads
         self._session: Any = None
         self._tokenizer: Any = None
-        # the latest articles' outputs: the article models read them after span detection
-        self._recent: OrderedDict[str, ArticleProbs] = OrderedDict()
         self.config: dict[str, Any] = {}
         self.decode_config = DecodeConfig()
 
@@ -128,7 +131,7 @@ class Tagger(BaseDetector):
         return config if threshold is None else config.with_threshold(threshold)
 
     def with_threshold(self, threshold: float | None) -> Tagger:
-        """A loaded copy decoding at ``threshold``; it shares this tagger's session and cache.
+        """A loaded copy decoding at ``threshold``; it shares this tagger's session.
 
         Cheap (no model load): for serving requests that each ask for their own threshold.
         """
@@ -154,28 +157,15 @@ class Tagger(BaseDetector):
         """Word pieces between window starts."""
         return int(self.config.get("stride", 160))
 
-    #: how many articles' outputs :meth:`article_probs` keeps for a second call on the same text
-    recent_size = 32
-
     def article_probs(self, texts: Sequence[str]) -> list[ArticleProbs]:
-        """Per-article word pieces and probabilities, batching windows across all ``texts``.
+        """Run the model: each text's word pieces and probabilities (and mean embedding).
 
-        The outputs of the last :attr:`recent_size` texts are kept, so the article models
-        (:mod:`spinscope.article`) can read them after span detection without running the
-        model again.
+        Windows are batched across all ``texts``; nothing is kept between calls. These are
+        the outputs that :meth:`decode`, :meth:`rank` and the article models
+        (:mod:`spinscope.article`) read: compute them once and pass them to each.
         """
-        found = {t: self._recent[t] for t in texts if t in self._recent}
-        todo = [t for t in dict.fromkeys(texts) if t not in found]
-        if todo:
-            for text, probs in zip(todo, self._article_probs(todo), strict=True):
-                found[text] = probs
-                self._recent[text] = probs
-                self._recent.move_to_end(text)
-            while len(self._recent) > self.recent_size:
-                self._recent.popitem(last=False)
-        return [found[t] for t in texts]
-
-    def _article_probs(self, texts: Sequence[str]) -> list[ArticleProbs]:
+        if not texts:
+            return []
         self.load()
         tok = self._tokenizer
         cls_id, sep_id, pad_id = special_ids(tok)
@@ -211,45 +201,81 @@ class Tagger(BaseDetector):
             for d, e in enumerate(encoded)
         ]
 
-    def predict(self, docs: Sequence[Document]) -> list[list[Span]]:
-        """Technique spans for each document (no side effects)."""
-        return self._predict(docs, self.decode_config_for())
+    def decode(
+        self, docs: Sequence[Document], probs: Sequence[ArticleProbs], *, task: str = "flc"
+    ) -> list[list[Span]]:
+        """Technique spans of each document from the model's outputs for it (no model run).
 
-    def predict_si(self, docs: Sequence[Document]) -> list[list[Span]]:
+        ``probs`` are :meth:`article_probs` of the documents' texts, in the same order;
+        ``task`` chooses the operating point (:meth:`decode_config_for`).
+        """
+        if len(probs) != len(docs):
+            raise InputError(
+                f"{self.name}: got {len(docs)} documents but the model's outputs for "
+                f"{len(probs)}; pass article_probs() of the same documents' texts"
+            )
+        _check_not_empty(docs)
+        cfg = self.decode_config_for(task)
+        return [
+            decode_spans(doc.text, ap.encoded.offsets, ap.probs, cfg)
+            for doc, ap in zip(docs, probs, strict=True)
+        ]
+
+    def predict(
+        self, docs: Sequence[Document], *, probs: Sequence[ArticleProbs] | None = None
+    ) -> list[list[Span]]:
+        """Technique spans for each document (no side effects).
+
+        ``probs``, the model's outputs for the documents (:meth:`article_probs`), saves running
+        it when the caller already has them; without them, the model runs here.
+        """
+        return self._predict(docs, probs, "flc")
+
+    def predict_si(
+        self, docs: Sequence[Document], *, probs: Sequence[ArticleProbs] | None = None
+    ) -> list[list[Span]]:
         """Spans at the span-identification operating point (tuned for SI F1, more recall).
 
-        Labels are still techniques; SI uses only where the spans are.
+        Labels are still techniques; SI uses only where the spans are. ``probs`` as in
+        :meth:`predict`.
         """
-        return self._predict(docs, self.decode_config_for("si"))
+        return self._predict(docs, probs, "si")
 
     def decode_config_for(self, task: str = "flc") -> DecodeConfig:
         """The decoding settings for ``task`` ("si" or anything else)."""
         self.load()
         return self.decode_config.for_si() if task == "si" else self.decode_config
 
-    def _predict(self, docs: Sequence[Document], cfg: DecodeConfig) -> list[list[Span]]:
-        for doc in docs:
-            if not doc.text.strip():
-                raise InputError(
-                    f"article {doc.id!r} is empty or whitespace only: give it some text"
-                )
+    def _predict(
+        self, docs: Sequence[Document], probs: Sequence[ArticleProbs] | None, task: str
+    ) -> list[list[Span]]:
+        if probs is not None:
+            return self.decode(docs, probs, task=task)
+        _check_not_empty(docs)
         out: list[list[Span]] = []
         # chunk documents so that memory stays bounded however many are passed
         for b in range(0, len(docs), 16):
             chunk = docs[b : b + 16]
-            for doc, ap in zip(chunk, self.article_probs([d.text for d in chunk]), strict=True):
-                out.append(decode(doc.text, ap.encoded.offsets, ap.probs, cfg))
+            out.extend(self.decode(chunk, self.article_probs([d.text for d in chunk]), task=task))
         return out
 
-    def rank(self, doc: Document, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
+    def rank(
+        self,
+        doc: Document,
+        spans: Sequence[tuple[int, int]],
+        *,
+        probs: ArticleProbs | None = None,
+    ) -> list[list[str]]:
         """For each given span, the techniques from most to least likely.
 
         A span's technique scores are its word pieces' mean probabilities, times the
         technique's share of the training spans raised to ``rank_prior_power`` (from the model
         config; 0.3 was best on the development articles); a span whose text occurred earlier
-        in the article ranks Repetition first.
+        in the article ranks Repetition first. ``probs`` (:meth:`article_probs` of
+        ``doc.text``) saves running the model.
         """
-        (ap,) = self.article_probs([doc.text])
+        self.load()
+        ap = probs if probs is not None else self.article_probs([doc.text])[0]
         names = [n for n in OUTPUTS if n != ANY]
         cols = [OUTPUTS.index(n) for n in names]
         counts = self.config.get("technique_counts", {})
@@ -271,6 +297,18 @@ class Tagger(BaseDetector):
             out.append(order)
         return out
 
-    def classify(self, doc: Document, spans: Sequence[tuple[int, int]]) -> list[str]:
-        """The most likely technique of each given span."""
-        return [r[0] for r in self.rank(doc, spans)]
+    def classify(
+        self,
+        doc: Document,
+        spans: Sequence[tuple[int, int]],
+        *,
+        probs: ArticleProbs | None = None,
+    ) -> list[str]:
+        """The most likely technique of each given span (``probs`` as in :meth:`rank`)."""
+        return [r[0] for r in self.rank(doc, spans, probs=probs)]
+
+
+def _check_not_empty(docs: Sequence[Document]) -> None:
+    for doc in docs:
+        if not doc.text.strip():
+            raise InputError(f"article {doc.id!r} is empty or whitespace only: give it some text")
