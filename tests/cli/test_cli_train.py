@@ -30,7 +30,8 @@ def test_options_are_forwarded(invoke, fake_run, tmp_path):
     data.mkdir()
     options = (
         "--epochs 2 --seed 7 --all --base-model my-encoder --languages en,ge,ru "
-        "--paragraph-weight 0.5 --freeze-word-embeddings --attention-dropout 0 --layers 6"
+        "--paragraph-weight 0.5 --freeze-word-embeddings --attention-dropout 0 --layers 6 "
+        "--prior-bias"
     )
     result = invoke("train", options, "--data", data, "-o", tmp_path / "run")
     assert result.exit_code == 0, result.output
@@ -47,6 +48,7 @@ def test_options_are_forwarded(invoke, fake_run, tmp_path):
             "freeze_word_embeddings": True,
             "attention_dropout": 0.0,
             "layers": 6,
+            "prior_bias": True,
         }
     ]
     assert f"trained into {tmp_path / 'run'}" in result.stderr
@@ -69,6 +71,7 @@ def test_defaults(invoke, fake_run, tmp_path, monkeypatch):
         "freeze_word_embeddings": False,
         "attention_dropout": None,
         "layers": None,
+        "prior_bias": False,
     }
 
 

@@ -255,6 +255,13 @@ def train(
     layers: Annotated[
         int | None, typer.Option(min=1, help="Keep only the encoder's first N layers.")
     ] = None,
+    prior_bias: Annotated[
+        bool,
+        typer.Option(
+            help="Start the output biases at the training base rates (multilingual-e5-small "
+            "collapses to constant outputs without it)."
+        ),
+    ] = False,
 ) -> None:
     """Train the technique tagger and export it for onnxruntime (needs the train extra).
 
@@ -281,6 +288,7 @@ def train(
             freeze_word_embeddings=freeze_word_embeddings,
             attention_dropout=attention_dropout,
             layers=layers,
+            prior_bias=prior_bias,
             **({"decode_from": decode_from} if decode_from is not None else {}),
         )
     stderr().print(f"trained model written to {out}" if result is None else str(result))

@@ -96,6 +96,11 @@ class TrainConfig:
     #: for multilingual-e5-small: how many general pieces the trimmed vocabulary keeps
     vocab_general: int = 10_000
     checkpoint_every: int = 100
+    #: start the head's biases at the log-odds of each output's training prior, so that the
+    #: first steps need not move the encoder to learn the base rates
+    prior_bias: bool = False
+    #: steps at the start during which only the head learns (the encoder stays as pretrained)
+    head_only_steps: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -374,6 +379,10 @@ def train_tagger(
     para_y = np.array([p[2] for t in targets for p in t.paragraphs], dtype=np.float32)
     para_weight = _pos_weight(para_y.reshape(-1, len(OUTPUTS)), cfg.max_pos_weight)
     log.info("pos_weight %s", dict(zip(OUTPUTS, np.round(pos_weight, 2), strict=True)))
+    if cfg.prior_bias and len(all_y):
+        rate = np.clip(all_y.mean(0), 1e-4, 1 - 1e-4)
+        with torch.no_grad():
+            model.head.bias.copy_(torch.from_numpy(np.log(rate / (1 - rate)).astype(np.float32)))
     loss_fn = torch.nn.BCEWithLogitsLoss(
         pos_weight=torch.tensor(pos_weight, dtype=torch.float32), reduction="none"
     )
@@ -459,6 +468,9 @@ def train_tagger(
                     loss = loss + cfg.paragraph_weight * para_loss_fn(rows, labels).mean()
                 opt.zero_grad()
                 loss.backward()
+                if step < cfg.head_only_steps:
+                    for p in enc_params:
+                        p.grad = None
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 opt.step()
                 sched.step()
