@@ -590,29 +590,23 @@ def _summary(
                     charge[k] += span.score
                     techniques.setdefault(k, set()).add(span.technique)
             k += 1
-    voiced = {k: _narration(text, sentences[k], quotations, spans) for k in charge}
-    top = sorted(
-        (k for k in charge if charge[k] > 0 and voiced[k] is not None),
-        key=lambda k: (-charge[k], k),
-    )[:TOP_SENTENCES]
-    charged = []
-    for k in top:
-        where = voiced[k]
-        assert where is not None
+    candidates = []
+    for k in charge:
+        where = _narration(text, sentences[k], quotations, spans) if charge[k] > 0 else None
+        if where is None:
+            continue
         a, b = where
+        whole = (a, b) == (sentences[k].start, sentences[k].end)
         mine = [s for s in spans if not s.quoted and s.start < b and a < s.end]
-        charged.append(
+        shown = charge[k] if whole else sum(s.score for s in mine)
+        names = techniques[k] if whole else {s.technique for s in mine}
+        candidates.append(
             ChargedSentence(
-                a,
-                b,
-                text[a:b],
-                sum(s.score for s in mine)
-                if (a, b) != (sentences[k].start, sentences[k].end)
-                else charge[k],
-                tuple(sorted({s.technique for s in mine}, key=_TECHNIQUE_ORDER.__getitem__))
-                or tuple(sorted(techniques[k], key=_TECHNIQUE_ORDER.__getitem__)),
+                a, b, text[a:b], shown, tuple(sorted(names, key=_TECHNIQUE_ORDER.__getitem__))
             )
         )
+    # ranked by the charge shown (a narrowed sentence shows only its narration's)
+    charged = sorted(candidates, key=lambda c: (-c.charge, c.start))[:TOP_SENTENCES]
     return Summary(
         spans=len(spans),
         author_spans=sum(1 for s in spans if not s.quoted),

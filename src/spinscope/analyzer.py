@@ -197,18 +197,16 @@ class Analyzer:
         A detector built on the tagger gets the tagger's outputs, computed here once, and the
         article models get the same outputs when they read that tagger.
         """
-        from spinscope.detectors.hybrid import HybridDetector
-        from spinscope.tagger.model import Tagger
+        from spinscope.detectors.registry import tagger_of
 
         model = self._model
         assert model is not None
         texts = [d.text for d in docs]
-        tagger: Tagger | None = None
+        tagger = tagger_of(model)
         probs = None
-        if isinstance(model, Tagger | HybridDetector):
-            tagger = model if isinstance(model, Tagger) else model.tagger
+        if tagger is not None:
             probs = tagger.article_probs(texts)
-            spans = model.predict(docs, probs=probs)
+            spans = model.predict(docs, probs=probs)  # type: ignore[call-arg]
         else:
             spans = model.predict(docs)
         if self._articles is None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from spinscope.document import Span
 
-__all__ = ["paragraphs", "sentences"]
+__all__ = ["paragraphs", "sentences", "trimmed"]
 
 
 def paragraphs(text: str) -> tuple[Span, ...]:
@@ -40,7 +40,8 @@ def _tokenizer() -> Any:
     return nupunkt.load_default_model()
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the whitespace at either end."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -55,7 +56,7 @@ def sentences(text: str) -> tuple[Span, ...]:
     for para in paragraphs(text):
         line = text[para.start : para.end]
         for s, e in tokenizer.span_tokenize(line):
-            start, end = _trimmed(text, para.start + s, para.start + e)
+            start, end = trimmed(text, para.start + s, para.start + e)
             if end > start:
                 out.append(Span(start, end, "sentence"))
     return tuple(out)

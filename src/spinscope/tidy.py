@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from spinscope.document import Span
+from spinscope.segment import trimmed
 
 __all__ = ["FUNCTION_WORDS", "MAX_QUOTE_REACH", "tidy_spans"]
 
@@ -56,14 +57,6 @@ def _has_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _fix_quotes(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
     """Give an unpaired quotation mark at an end its partner (within ``[lo, hi)``) or drop it."""
     if end - start >= 1 and text[start] in _OPENERS:
@@ -86,7 +79,7 @@ def _fix_quotes(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int,
                 start = start - len(window) + k
             elif not apostrophe:
                 end -= 1
-    return _trim(text, start, end)
+    return trimmed(text, start, end)
 
 
 def _is_function_word(piece: str) -> bool:
@@ -107,7 +100,7 @@ def tidy_spans(text: str, spans: Sequence[Span], sentences: Sequence[Span]) -> l
         if not pieces:  # outside every sentence (whitespace between them): nothing to show
             continue
         for start, end, lo, hi in pieces:
-            start, end = _fix_quotes(text, *_trim(text, start, end), lo, hi)
+            start, end = _fix_quotes(text, *trimmed(text, start, end), lo, hi)
             piece = text[start:end]
             if end <= start or not _has_word(piece) or _is_function_word(piece):
                 continue

