@@ -31,6 +31,7 @@ Two conventions of news writing carry a speaker beyond the attribution itself:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -281,13 +282,11 @@ def _other_names(text: str, source: Quotation, q: Quotation, quotes: Sequence[Qu
 
 def _carry_speakers(text: str, quotes: list[Quotation]) -> list[Quotation]:
     """Give continued quotations their speaker, and pronoun speakers their name (see above)."""
-    line_of = [0] * (len(text) + 1)
-    line = 0
-    for i, ch in enumerate(text):
-        line_of[i] = line
-        if ch == "\n":
-            line += 1
-    line_of[len(text)] = line
+    breaks = [m.start() for m in re.finditer("\n", text)]
+
+    def line_of(pos: int) -> int:
+        return bisect_right(breaks, pos - 1)
+
     out: list[Quotation] = []
     previous: Quotation | None = None  # the last speech quotation with a speaker
     tail = 0  # where that quotation's attribution ends
@@ -300,9 +299,9 @@ def _carry_speakers(text: str, quotes: list[Quotation]) -> list[Quotation]:
             after = tail > previous.end
             pattern = _GAP if after else _NOTHING
             first, _, rest = gap.partition("\n")
-            same = line_of[tail] == line_of[q.start] and pattern.match(gap) is not None
+            same = line_of(tail) == line_of(q.start) and pattern.match(gap) is not None
             next_para = (
-                line_of[q.start] == line_of[tail] + 1
+                line_of(q.start) == line_of(tail) + 1
                 and not rest.strip()
                 and (not first.strip() or pattern.match(first) is not None)
             )
@@ -322,7 +321,7 @@ def _carry_speakers(text: str, quotes: list[Quotation]) -> list[Quotation]:
                 for p in out
                 if p.kind == "speech"
                 and _is_named(p.speaker)
-                and line_of[q.start] - line_of[p.start] < PRONOUN_WINDOW
+                and line_of(q.start) - line_of(p.start) < PRONOUN_WINDOW
             }
             if len(named) == 1 and not _other_names(text, next(iter(named.values())), q, out):
                 (source,) = named.values()
