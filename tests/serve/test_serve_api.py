@@ -41,8 +41,24 @@ def test_analyze_text_returns_the_cli_json(client, baseline_analyzer) -> None:
     expected = baseline_analyzer.analyze(ARTICLE).to_dict()
     assert body["spans"] == expected["spans"]
     assert body["summary"] == expected["summary"]
-    assert body["id"] == "article"  # not saved: no permanent id
+    # not saved: no permanent id, but an id of its own, the same for the same text
+    assert body["id"].startswith("text-") and body["id"] != "article"
+    other = client.post("/v1/analyze", json={"text": ARTICLE + " More."}).json()
+    assert other["id"] != body["id"]
+    assert client.post("/v1/analyze", json={"text": ARTICLE}).json()["id"] == body["id"]
     assert client.get("/v1/analyses").json()["total"] == 0
+
+
+def test_crlf_text_gives_the_cli_offsets(client, baseline_analyzer, tmp_path) -> None:
+    from spinscope.ingest import read_file
+
+    crlf = ARTICLE.replace("\n", "\r\n")
+    path = tmp_path / "a.txt"
+    path.write_bytes(crlf.encode("utf-8"))
+    cli = baseline_analyzer.analyze(read_file(path)).to_dict()
+    body = client.post("/v1/analyze", json={"text": crlf}).json()
+    assert "\r" not in body["text"] and body["text"] == cli["text"]
+    assert body["spans"] == cli["spans"]
 
 
 def test_save_get_list_delete(client) -> None:

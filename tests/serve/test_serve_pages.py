@@ -63,6 +63,23 @@ def test_form_without_save_answers_with_the_report(client) -> None:
     assert client.get("/v1/analyses").json()["total"] == 0
 
 
+def test_form_text_with_crlf_gives_the_cli_offsets(client, baseline_analyzer) -> None:
+    import json
+    import re
+
+    # browsers send a textarea's lines with CRLF; the report must match the CLI's
+    r = client.post("/analyze", data={"text": ARTICLE.replace("\n", "\r\n")})
+    assert r.status_code == 200
+    embedded = re.search(r'id="spinscope-data">(.*?)</script>', r.text, re.S)
+    assert embedded is not None
+    data = json.loads(embedded.group(1))
+    cli = baseline_analyzer.analyze(ARTICLE).to_dict()
+    assert data["text"] == cli["text"]
+    assert [(s["start"], s["end"]) for s in data["spans"]] == [
+        (s["start"], s["end"]) for s in cli["spans"]
+    ]
+
+
 def test_form_errors_redraw_the_form_with_the_message(client) -> None:
     r = client.post("/analyze", data={"text": "   ", "title": "Kept <title>"})
     assert r.status_code == 422

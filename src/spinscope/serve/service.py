@@ -7,9 +7,10 @@ their input and render what these return.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -185,13 +186,16 @@ class Service:
     async def read(self, req: ArticleRequest) -> Document:
         """The article of ``req`` as a document; 422/413 problems for bad or long input."""
         from spinscope import ingest
+        from spinscope.ingest.text import normalise
         from spinscope.ingest.url import DEFAULT_MAX_BYTES, is_url
 
         req.check()
         if req.text is not None:
             if len(req.text) > self.settings.max_chars:
                 raise self._too_long(len(req.text), "the text")
-            doc = Document("article", req.text, {"format": "text"})
+            # the same normalisation as every file read (CRLF and lone CR become LF, no BOM),
+            # so that offsets agree with `spinscope analyze` on the same text
+            doc = Document("article", normalise(req.text), {"format": "text"})
         elif req.url is not None:
             url = req.url.strip()
             if not is_url(url):
@@ -215,6 +219,10 @@ class Service:
             doc = await run_in_threadpool(lambda: ingest.read_bytes_source(data, name=name))
         if len(doc.text) > self.settings.max_chars:
             raise self._too_long(len(doc.text), "the article")
+        if doc.id == "article":
+            # an id of its own, the same for the same text (a saved analysis gets a new one)
+            digest = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
+            doc = replace(doc, id=f"text-{digest[:12]}")
         return doc
 
     async def analyze(self, req: ArticleRequest) -> Analysis:
