@@ -34,6 +34,7 @@ import struct
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -174,12 +175,19 @@ def read_e5(path: str | Path | None = None) -> E5File:
 
 def _charsmap(normalization: dict[int, tuple[int, ...]]) -> bytes:
     """A SentencePiece precompiled charsmap for a per-code-point map, built by its trainer."""
+    return _compiled_charsmap(tuple(sorted(normalization.items())))
+
+
+@lru_cache(maxsize=2)
+def _compiled_charsmap(rules: tuple[tuple[int, tuple[int, ...]], ...]) -> bytes:
+    """The charsmap of ``rules`` (compiled once per process: it trains a small model)."""
+    normalization = dict(rules)
     import sentencepiece as spm
     from sentencepiece import sentencepiece_model_pb2
 
     with tempfile.TemporaryDirectory() as tmp:
-        rules = Path(tmp) / "rules.tsv"
-        rules.write_text(
+        table = Path(tmp) / "rules.tsv"
+        table.write_text(
             "".join(
                 f"{cp:04X}\t{' '.join(f'{o:04X}' for o in out)}\n"
                 for cp, out in sorted(normalization.items())
@@ -193,7 +201,7 @@ def _charsmap(normalization: dict[int, tuple[int, ...]]) -> bytes:
             model_prefix=str(Path(tmp) / "m"),
             vocab_size=40,
             model_type="char",
-            normalization_rule_tsv=str(rules),
+            normalization_rule_tsv=str(table),
             minloglevel=2,
         )
         proto = sentencepiece_model_pb2.ModelProto()  # type: ignore[attr-defined]
