@@ -354,3 +354,18 @@ def test_analyse_chunk_takes_the_language():
     records = [Record(0, "in.jsonl", 1, "a", text=SUPPORTED_TEXTS["de"])]
     assert analyse_chunk(analyzer, 0, records).documents[0]["language"] == "de"
     assert analyse_chunk(analyzer, 0, records, "ru").documents[0]["language"] == "ru"
+
+
+def test_progress_lines_off_a_terminal(capsys) -> None:
+    from spinscope.batch.runner import _Progress
+
+    quiet = _Progress(False, None, 0, lines=True, every=3600.0)
+    quiet.advance(16)
+    assert capsys.readouterr().err == ""  # nothing before the interval has passed
+    chatty = _Progress(False, None, 32, lines=True, every=0.0)
+    chatty.advance(16)
+    chatty.advance(16)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("batch: 48 documents done (16 in this run, ")
+    assert lines[1].startswith("batch: 64 documents done (32 in this run, ")
+    assert _Progress(True, 10, 0, lines=True).lines is False  # a bar instead on a terminal

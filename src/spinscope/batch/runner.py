@@ -58,7 +58,7 @@ class BatchOptions:
     #: the ISO 639-1 code of every article; ``None``: detected for each
     language: str | None = None
     fmt: str = "parquet"
-    chunk_size: int = 64
+    chunk_size: int = 16
     workers: int = 1
     engine: str = "local"
     ray_address: str | None = None
@@ -263,12 +263,29 @@ def _chunks(records: Iterator[Record], size: int) -> Iterator[tuple[int, list[Re
     yield number, current
 
 
-class _Progress:
-    """A progress bar with documents/s and ETA on a terminal; silent otherwise."""
+#: Off a terminal, a progress line is printed at most this often (seconds).
+PROGRESS_LINE_SECONDS = 30.0
 
-    def __init__(self, show: bool, total: int | None, done: int) -> None:
+
+class _Progress:
+    """A progress bar on a terminal; otherwise a line every :data:`PROGRESS_LINE_SECONDS`.
+
+    Lines (for logs of long runs) say how many documents are done and at what rate.
+    """
+
+    def __init__(
+        self,
+        show: bool,
+        total: int | None,
+        done: int,
+        lines: bool = False,
+        every: float = PROGRESS_LINE_SECONDS,
+    ) -> None:
         self.show = show
+        self.lines = lines and not show
+        self.every = every
         self.start = time.monotonic()
+        self.last_line = self.start
         self.now_done = 0
         self.bar: Any = None
         if show:
@@ -291,9 +308,19 @@ class _Progress:
     def advance(self, n: int) -> None:
         self.now_done += n
         self.done += n
+        now = time.monotonic()
+        if self.lines and now - self.last_line >= self.every:
+            self.last_line = now
+            rate = self.now_done / max(now - self.start, 1e-9)
+            print(
+                f"batch: {self.done} documents done ({self.now_done} in this run, "
+                f"{rate:.1f} documents/s)",
+                file=sys.stderr,
+                flush=True,
+            )
         if self.bar is None:
             return
-        elapsed = time.monotonic() - self.start
+        elapsed = now - self.start
         rate = self.now_done / elapsed if elapsed > 0 else 0.0
         eta = ""
         if rate > 0 and self.total is not None and self.total > self.done:
@@ -447,6 +474,7 @@ def _run_locked(
         show,
         count_records(names) if show else None,
         int(manifest.data.get("counts", {}).get("records", 0)),
+        lines=progress is None,
     )
     seen_chunks: list[int] = []
 

@@ -94,7 +94,7 @@ def batch(
         typer.Option(
             min=1, help="Documents per chunk (the unit written at once and resumed from)."
         ),
-    ] = 64,
+    ] = 16,
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Delete an earlier run in the folder, start over.")
     ] = False,
@@ -145,7 +145,8 @@ def batch(
         )
         return
     resumed = (
-        f" (resumed: {summary.chunks_done_before} chunks were done)"
+        f" (resumed: {summary.chunks_done_before} chunks were done before; this run analysed "
+        f"{summary.records_now} documents in {summary.chunks_done_now} chunks)"
         if summary.chunks_done_before
         else ""
     )
