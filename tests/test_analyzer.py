@@ -85,3 +85,26 @@ def test_threads_analysing_at_once_get_what_one_at_a_time_gets(analyzer: Analyze
         assert len(got[i]) == 3
         for run in got[i]:
             assert run == [alone[doc.id] for doc in order]
+
+
+def test_progress_reports_the_model_windows(tmp_path) -> None:
+    from spinscope.analyzer import Analyzer, analyze_sources
+
+    text = (
+        "The council met on Monday and the mayor spoke about the harbour plan. " * 60 + "\n"
+    ) * 3
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    heard: list[tuple[str, int, int]] = []
+    analyzer = Analyzer("tagger", article_models=False).load()
+    (result,) = analyze_sources(
+        [str(path)], analyzer, progress=lambda s, d, t: heard.append((s, d, t))
+    )
+    assert result.analysis is not None
+    assert heard and {s for s, _, _ in heard} == {str(path)}
+    done = [d for _, d, _ in heard]
+    assert done == sorted(done) and done[-1] == heard[-1][2] > 1  # every window, in order
+    # the rule baseline runs no model and reports nothing
+    quiet: list[int] = []
+    Analyzer("baseline").load().analyze(text, progress=lambda d, t: quiet.append(d))
+    assert quiet == []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -143,14 +143,18 @@ class Analyzer:
         title: str | None = None,
         url: str | None = None,
         language: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Analysis:
         """Analyse one article (text or :class:`~spinscope.document.Document`).
 
         ``language`` is the article's ISO 639-1 code; by default it is detected. An unknown
         code raises :class:`~spinscope.errors.InputError`; a code spinscope is not trained on
-        (``es``) is accepted, and the report warns about it.
+        (``es``) is accepted, and the report warns about it. ``progress(done, total)`` hears
+        how far the model is (in windows; only a tagger-based detector reports).
         """
-        return self.analyze_many([article], titles=[title], urls=[url], language=language)[0]
+        return self.analyze_many(
+            [article], titles=[title], urls=[url], language=language, progress=progress
+        )[0]
 
     def analyze_many(
         self,
@@ -159,13 +163,18 @@ class Analyzer:
         titles: Sequence[str | None] | None = None,
         urls: Sequence[str | None] | None = None,
         language: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> list[Analysis]:
         """Analyse several articles, batched (``language``: the ISO code of every article)."""
         code = language_code(language) if language is not None else None
         docs = [_as_document(a, i) for i, a in enumerate(articles)]
         self.load()
         # a chunk at a time, so that the model's outputs held at once stay bounded
-        found = [pair for b in range(0, len(docs), 16) for pair in self._predict(docs[b : b + 16])]
+        found = [
+            pair
+            for b in range(0, len(docs), 16)
+            for pair in self._predict(docs[b : b + 16], progress)
+        ]
         floor = self._min_score()
         info = self.info
         out = []
@@ -190,7 +199,7 @@ class Analyzer:
         return out
 
     def _predict(
-        self, docs: Sequence[Document]
+        self, docs: Sequence[Document], progress: Callable[[int, int], None] | None = None
     ) -> list[tuple[list[Span], ArticlePrediction | None]]:
         """Each document's spans, and its genre and frames from the article models (if on).
 
@@ -205,7 +214,7 @@ class Analyzer:
         tagger = tagger_of(model)
         probs = None
         if tagger is not None:
-            probs = tagger.article_probs(texts)
+            probs = tagger.article_probs(texts, progress=progress)
             spans = model.predict(docs, probs=probs)  # type: ignore[call-arg]
         else:
             spans = model.predict(docs)
@@ -294,13 +303,15 @@ def analyze_sources(
     analyzer: Analyzer,
     *,
     language: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
     **read_options: Any,
 ) -> Iterator[SourceResult]:
     """Read and analyse each source (a path, a URL or ``-``); one failure does not stop the rest.
 
     ``language`` is the ISO 639-1 code of every source (default: detected for each);
     ``read_options`` go to :func:`spinscope.ingest.read_source` (``allow_private``,
-    ``timeout``, ``max_bytes``).
+    ``timeout``, ``max_bytes``). ``progress(source, done, total)`` hears how far the model is
+    on each source (in windows).
     """
     from spinscope.ingest import read_source
 
@@ -308,6 +319,7 @@ def analyze_sources(
     for source in sources:
         try:
             doc = read_source(source, **read_options)
-            yield SourceResult(source, analyzer.analyze(doc, language=code))
+            hear = (lambda d, t, s=source: progress(s, d, t)) if progress is not None else None
+            yield SourceResult(source, analyzer.analyze(doc, language=code, progress=hear))
         except SpinscopeError as err:
             yield SourceResult(source, error=err)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -78,6 +79,45 @@ def _main(
     ] = False,
 ) -> None:
     """Mark persuasion and propaganda technique spans in news articles, and score them."""
+
+
+#: Windows (of ~250 word pieces) from which a long input gets a progress bar on a terminal.
+LONG_INPUT_WINDOWS = 40
+
+
+class _ModelProgress:
+    """A progress bar on stderr while the model reads a long input (terminals only)."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+        self.show = sys.stderr.isatty()
+
+    def __enter__(self) -> _ModelProgress | None:
+        return self if self.show else None
+
+    def __call__(self, source: str, done: int, total: int) -> None:
+        if total < LONG_INPUT_WINDOWS:
+            return
+        if self.bar is None:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(
+                TextColumn("reading {task.description}", markup=False),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeRemainingColumn(),
+                console=stderr(),
+                transient=True,
+            )
+            self.bar.start()
+        if source not in self.tasks:
+            self.tasks[source] = self.bar.add_task(source, total=total)
+        self.bar.update(self.tasks[source], completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @app.command()
@@ -439,11 +479,17 @@ def analyze(
                 "several inputs with --format html need -o FOLDER (one page per article)."
             )
         analyzer = Analyzer(detector.value if detector else None, threshold=threshold).load()
-    results = list(
-        analyze_sources(
-            sources, analyzer, language=code, allow_private=allow_private, timeout=timeout
+    with _ModelProgress() as progress:
+        results = list(
+            analyze_sources(
+                sources,
+                analyzer,
+                language=code,
+                progress=progress,
+                allow_private=allow_private,
+                timeout=timeout,
+            )
         )
-    )
     failures = [r for r in results if r.error is not None]
     for r in failures:
         # most messages name their input already; say which input the others are about

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -159,12 +159,15 @@ class Tagger(BaseDetector):
         """Word pieces between window starts."""
         return int(self.config.get("stride", 160))
 
-    def article_probs(self, texts: Sequence[str]) -> list[ArticleProbs]:
+    def article_probs(
+        self, texts: Sequence[str], *, progress: Callable[[int, int], None] | None = None
+    ) -> list[ArticleProbs]:
         """Run the model: each text's word pieces and probabilities (and mean embedding).
 
         Windows are batched across all ``texts``; nothing is kept between calls. These are
         the outputs that :meth:`decode`, :meth:`rank` and the article models
         (:mod:`spinscope.article`) read: compute them once and pass them to each.
+        ``progress(done, total)`` is called after each model call, in windows.
         """
         if not texts:
             return []
@@ -178,6 +181,7 @@ class Tagger(BaseDetector):
         parts: list[list[tuple[Window, npt.NDArray[np.float32]]]] = [[] for _ in texts]
         pooled: list[list[npt.NDArray[np.float32]]] = [[] for _ in texts]
         outputs = [o.name for o in self._session.get_outputs()]
+        done = 0
         for idx, ids, mask in make_batches(
             encoded,
             wins,
@@ -188,6 +192,9 @@ class Tagger(BaseDetector):
             per_document=True,
         ):
             result = self._session.run(outputs, {"input_ids": ids, "attention_mask": mask})
+            done += len(idx)
+            if progress is not None:
+                progress(done, len(wins))
             probs = result[0]
             for row, i in enumerate(idx):
                 w = wins[i]
