@@ -101,6 +101,12 @@ def test_unsupported_url_schemes_are_refused_by_name(invoke, source: str) -> Non
     assert "Traceback" not in result.output
 
 
+def test_a_refused_address_names_the_cli_option(invoke) -> None:
+    result = analyze(invoke, "http://127.0.0.1:9/article.html")
+    assert result.exit_code == 2
+    assert "--allow-private" in result.stderr and "allow_private=" not in result.stderr
+
+
 def test_nonexistent_path(invoke, tmp_path: Path) -> None:
     result = analyze(invoke, tmp_path / "nope.txt")
     assert result.exit_code == 2

@@ -78,7 +78,7 @@ def check_address(ip: str, *, url: str, allow_private: bool) -> None:
     if not addr.is_global or addr.is_multicast:
         raise InputError(
             f"{url}: refusing to fetch from {addr}, a loopback, private or reserved address. "
-            "Pass --allow-private (allow_private=True) if you mean to read a local server."
+            "To read a local server, pass --allow-private (spinscope analyze, batch or serve)."
         )
 
 
