@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/dev_eval.py [--data DIR] [--detector hybrid tagger baseline]
         [--model DIR ...] [--lang en fr de it pl ru] [--per-technique] [--json FILE]
+        [--write-coverage]
 
 For each detector (``hybrid`` = the shipped default, ``tagger`` = the shipped model alone,
 ``baseline`` = the rules alone, and each ``--model`` folder holding
@@ -25,6 +26,11 @@ FLC, TC and the technique counts are approximate there (snapped spans), marked `
 ``--per-technique`` adds FLC per technique: F1 in each language and P/R/F1 pooled. ``--json``
 writes every figure (and, apart, the timings).
 
+``--write-coverage`` stores, in each ``--model`` folder's ``config.json`` (key ``coverage``), the
+pooled FLC precision/recall/F1 per technique of the model alone (``tagger``) and with the rules
+(``hybrid``): the coverage statement every report shows (:mod:`spinscope.coverage`). It needs
+all six languages.
+
 It goes through the same code as ``spinscope predict`` (:func:`spinscope.predict.predict_rows`,
 via :mod:`spinscope.evaluation`). The English figures are the ones this script printed before it
 covered other languages.
@@ -42,6 +48,7 @@ from typing import Any
 from spinscope.corpora import load_ptc, load_semeval2023
 from spinscope.corpora.datapath import data_root
 from spinscope.corpora.splits import TRAINING_LANGUAGES, corpus_code, dev_ids, iso_code
+from spinscope.coverage import coverage_record
 from spinscope.detectors.hybrid import HybridDetector
 from spinscope.document import Document
 from spinscope.evaluation import APPROXIMATE, EXACT, POOLED, LanguageRun, pool, run_language
@@ -115,6 +122,31 @@ def per_technique(name: str, langs: list[str], figures: dict[str, dict[str, Any]
     return lines
 
 
+def write_coverage(
+    folders: list[str],
+    langs: list[str],
+    dev: dict[str, list[Document]],
+    results: dict[str, dict[str, dict[str, Any]]],
+) -> None:
+    """Store each model folder's per-technique dev figures in its config (``coverage``)."""
+    if set(langs) != set(TRAINING_LANGUAGES):
+        sys.exit("--write-coverage needs every training language (leave out --lang)")
+    counts = ", ".join(f"{lang} {len(dev[lang])}" for lang in langs)
+    measured_on = (
+        f"{sum(len(d) for d in dev.values())} development articles ({counts}; non-English "
+        "spans approximate)"
+    )
+    for folder in folders:
+        path = Path(folder) / "config.json"
+        config = json.loads(path.read_text(encoding="utf-8"))
+        config["coverage"] = {
+            "tagger": coverage_record(results[folder][POOLED]["flc"], measured_on),
+            "hybrid": coverage_record(results[folder + "+rules"][POOLED]["flc"], measured_on),
+        }
+        path.write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote the coverage figures into {path}")
+
+
 def main() -> None:
     """Print the dev figures of each detector in each language."""
     parser = argparse.ArgumentParser()
@@ -129,6 +161,11 @@ def main() -> None:
     )
     parser.add_argument("--per-technique", action="store_true")
     parser.add_argument("--json", default=None, help="also write the figures to this file")
+    parser.add_argument(
+        "--write-coverage",
+        action="store_true",
+        help="store each --model's per-technique figures in its config.json",
+    )
     args = parser.parse_args()
     langs = list(dict.fromkeys(iso_code(lang) for lang in args.lang))
     data = data_root(args.data)
@@ -171,6 +208,8 @@ def main() -> None:
         for name in detectors:
             print()
             print("\n".join(per_technique(name, langs, results[name])))
+    if args.write_coverage:
+        write_coverage(args.model, langs, dev, results)
     if args.json:
         Path(args.json).write_text(
             json.dumps(

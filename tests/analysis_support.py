@@ -68,3 +68,33 @@ HARBOUR_PHRASES: list[tuple[str, str, float]] = [
     ("catastrophe", "Appeal_to_Fear-Prejudice", 0.55),
     ("outrageous", "Loaded_Language", 0.4),
 ]
+
+
+#: Stored coverage figures written for the tests (three techniques found, the rest not).
+COVERAGE_RECORD = {
+    "measured_on": "12 invented articles",
+    "techniques": {
+        "Loaded_Language": {"precision": 0.41, "recall": 0.3, "f1": 0.35},
+        "Name_Calling-Labeling": {"precision": 0.52, "recall": 0.2, "f1": 0.29},
+        "Doubt": {"precision": 0.2, "recall": 0.1, "f1": 0.13},
+        "Slogans": {"precision": 0.0, "recall": 0.0, "f1": 0.0},
+    },
+}
+
+
+def tiered_analysis(text: str = HARBOUR_ARTICLE, threshold: float = 0.5, floor: float = 0.3):  # type: ignore[no-untyped-def]
+    """The harbour article with two tiers (threshold 0.5, floor 0.3) and a coverage statement.
+
+    "outrageous" (0.4) is the one possible span; "shameful" (0.5) sits exactly at the threshold.
+    """
+    from spinscope.analysis import DetectorInfo, build_analysis
+    from spinscope.coverage import Coverage
+
+    doc = Document("harbour", text)
+    spans = PhraseDetector(HARBOUR_PHRASES).predict([doc])[0]
+    return build_analysis(
+        doc,
+        [s for s in spans if s.score >= floor],
+        DetectorInfo("phrases", threshold, None, ("en",), floor),
+        coverage=Coverage.from_record("phrases", COVERAGE_RECORD),
+    )

@@ -117,7 +117,9 @@ def test_to_dict_follows_the_schema(harbour_analysis) -> None:
         "threshold": None,
         "note": None,
         "languages": None,
+        "possible_floor": None,
     }
+    assert all(span["tier"] == "likely" for span in data["spans"])
     assert set(data["explanations"]["Doubt"]) == {
         "technique",
         "category",
@@ -237,7 +239,8 @@ def test_a_report_from_before_language_detection_still_reads(harbour_analysis) -
 def test_too_short_warning(phrase_analyzer) -> None:
     a = phrase_analyzer().analyze("The traitors won.")
     assert a.language is None  # too few letters to tell
-    assert _codes(a) == ["too_short"]
+    assert _codes(a) == ["too_short", "genre_withheld"]
+    assert a.genre is None and a.frames is None
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t "])

@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from spinscope.coverage import Coverage
 from spinscope.document import Document, Span
 from spinscope.explanations import SIGNALS, Explanation, explain
 from spinscope.signals.language import (
@@ -52,6 +53,9 @@ ANALYSIS_SCHEMA_VERSION = 1
 #: How many sentences the summary lists as the most charged.
 TOP_SENTENCES = 3
 
+#: Below this many likely spans, every surface shows the coverage note first.
+FEW_SPANS = 3
+
 _TECHNIQUE_ORDER = {name: i for i, name in enumerate(TECHNIQUES)}
 _CATEGORY_ORDER = {name: i for i, name in enumerate(CATEGORIES)}
 
@@ -64,6 +68,9 @@ class TechniqueSpan:
     said to speak, when found): those words are the speaker's, not the author's. ``scare_quote``
     is true when the span covers scare quotes. ``score`` is the detector's confidence in
     ``[0, 1]`` (the tagger's is calibrated: an estimated probability that the span is right).
+    ``tier`` is ``"likely"`` for a span scored at or above the detector's threshold and
+    ``"possible"`` for one between the detector's ``possible_floor`` and the threshold: shown
+    apart, counted apart, and never among the most charged sentences.
     """
 
     start: int
@@ -77,6 +84,7 @@ class TechniqueSpan:
     scare_quote: bool = False
     source: str = ""
     evidence: str | None = None
+    tier: str = "likely"
 
     def __len__(self) -> int:
         return self.end - self.start
@@ -101,7 +109,12 @@ class TechniqueSpan:
             "scare_quote": self.scare_quote,
             "source": self.source,
             "evidence": self.evidence,
+            "tier": self.tier,
         }
+
+
+#: The tier of a span at or above the threshold, and of one between the floor and it.
+LIKELY, POSSIBLE = "likely", "possible"
 
 
 @dataclass(frozen=True)
@@ -109,7 +122,7 @@ class Notice:
     """Something the reader should know before trusting the report (a warning).
 
     Codes: ``unsupported_language``, ``model_language``, ``mixed_language``,
-    ``unknown_language``, ``too_short``,
+    ``unknown_language``, ``too_short``, ``genre_withheld``,
     ``name_variants``, ``detector``, ``article_models`` (reports written before language
     detection may also hold ``not_english``).
     """
@@ -124,13 +137,19 @@ class Notice:
 
 @dataclass(frozen=True)
 class DetectorInfo:
-    """Which detector produced the spans, with what threshold, and any note about it."""
+    """Which detector produced the spans, with what threshold, and any note about it.
+
+    ``threshold`` is the score from which a span is ``likely`` (the value in use: the user's,
+    or the model's tuned one); ``possible_floor`` the lowest score of a ``possible`` span
+    (``None``: no possible tier).
+    """
 
     name: str
     threshold: float | None = None
     note: str | None = None
     #: the languages the detector was trained on (ISO codes); ``None`` when not known
     languages: tuple[str, ...] | None = None
+    possible_floor: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -139,6 +158,7 @@ class DetectorInfo:
             "threshold": self.threshold,
             "note": self.note,
             "languages": list(self.languages) if self.languages is not None else None,
+            "possible_floor": self.possible_floor,
         }
 
     @classmethod
@@ -150,6 +170,7 @@ class DetectorInfo:
             data.get("threshold"),
             data.get("note"),
             tuple(langs) if langs is not None else None,
+            data.get("possible_floor"),
         )
 
 
@@ -238,10 +259,11 @@ class ChargedSentence:
 class Summary:
     """Counts and highlights of an article's techniques.
 
-    ``by_technique`` and ``by_category`` count every span, most frequent first (ties in
-    taxonomy order); ``author_spans`` and ``quoted_spans`` split them by voice. A sentence
-    "carries" a technique when a span overlaps it. The most charged sentences weigh only the
-    author's own words (spans outside reported speech).
+    Everything counts the ``likely`` spans only: ``by_technique`` and ``by_category`` count
+    them, most frequent first (ties in taxonomy order); ``author_spans`` and ``quoted_spans``
+    split them by voice. A sentence "carries" a technique when a span overlaps it. The most
+    charged sentences weigh only the author's own words (spans outside reported speech).
+    ``possible_spans`` and ``possible_by_technique`` count the ``possible`` spans apart.
     """
 
     spans: int
@@ -254,6 +276,8 @@ class Summary:
     author_sentences_with_technique: int
     charged_sentences: tuple[ChargedSentence, ...]
     repeated_phrases: tuple[RepeatedPhrase, ...]
+    possible_spans: int = 0
+    possible_by_technique: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def sentence_share(self) -> float:
@@ -274,6 +298,8 @@ class Summary:
             "sentence_share": round(self.sentence_share, 4),
             "charged_sentences": [s.to_dict() for s in self.charged_sentences],
             "repeated_phrases": [p.to_dict() for p in self.repeated_phrases],
+            "possible_spans": self.possible_spans,
+            "possible_by_technique": dict(self.possible_by_technique),
         }
 
 
@@ -299,6 +325,8 @@ class Analysis:
     genre: GenreSignal | None = None
     #: all 14 frames, highest score first; ``None`` when the article models did not run
     frames: tuple[FrameScore, ...] | None = None
+    #: which techniques the detector can find, with dev precision; ``None`` when unknown
+    coverage: Coverage | None = None
 
     @property
     def language(self) -> str | None:
@@ -311,14 +339,33 @@ class Analysis:
         return tuple(f for f in self.frames or () if f.selected)
 
     @property
+    def likely_spans(self) -> tuple[TechniqueSpan, ...]:
+        """The spans at or above the threshold."""
+        return tuple(s for s in self.spans if s.tier == LIKELY)
+
+    @property
+    def possible_spans(self) -> tuple[TechniqueSpan, ...]:
+        """The spans between the possible floor and the threshold."""
+        return tuple(s for s in self.spans if s.tier == POSSIBLE)
+
+    @property
     def author_spans(self) -> tuple[TechniqueSpan, ...]:
-        """Spans in the author's own voice (outside reported speech)."""
-        return tuple(s for s in self.spans if not s.quoted)
+        """Likely spans in the author's own voice (outside reported speech)."""
+        return tuple(s for s in self.likely_spans if not s.quoted)
 
     @property
     def quoted_spans(self) -> tuple[TechniqueSpan, ...]:
-        """Spans inside reported speech."""
-        return tuple(s for s in self.spans if s.quoted)
+        """Likely spans inside reported speech."""
+        return tuple(s for s in self.likely_spans if s.quoted)
+
+    @property
+    def few_found(self) -> bool:
+        """Whether so few likely spans were found that the coverage note comes first."""
+        return len(self.likely_spans) < FEW_SPANS
+
+    def likely_only(self) -> Analysis:
+        """The report without its ``possible`` spans (their count stays in the summary)."""
+        return replace(self, spans=self.likely_spans)
 
     @property
     def scare_quotes(self) -> tuple[Quotation, ...]:
@@ -327,7 +374,7 @@ class Analysis:
 
     @property
     def techniques(self) -> tuple[str, ...]:
-        """The techniques found, in taxonomy order."""
+        """The techniques found (likely or possible), in taxonomy order."""
         return tuple(sorted({s.technique for s in self.spans}, key=_TECHNIQUE_ORDER.__getitem__))
 
     @property
@@ -360,6 +407,7 @@ class Analysis:
             "explanations": {k: e.to_dict() for k, e in self.explanations.items()},
             "genre": self.genre.to_dict() if self.genre is not None else None,
             "frames": [f.to_dict() for f in self.frames] if self.frames is not None else None,
+            "coverage": self.coverage.to_dict() if self.coverage is not None else None,
         }
 
     def to_json(self, **kwargs: Any) -> str:
@@ -424,6 +472,7 @@ def _analysis_from_dict(data: Mapping[str, Any]) -> Analysis:
                 scare_quote=s["scare_quote"],
                 source=s["source"],
                 evidence=s["evidence"],
+                tier=s.get("tier", LIKELY),
             )
             for s in data["spans"]
         ),
@@ -466,6 +515,8 @@ def _analysis_from_dict(data: Mapping[str, Any]) -> Analysis:
                 RepeatedPhrase(p["phrase"], _pairs(p["occurrences"]))
                 for p in summary["repeated_phrases"]
             ),
+            possible_spans=int(summary.get("possible_spans", 0)),
+            possible_by_technique=dict(summary.get("possible_by_technique", {})),
         ),
         version=str(data["spinscope_version"]),
         genre=(
@@ -484,6 +535,9 @@ def _analysis_from_dict(data: Mapping[str, Any]) -> Analysis:
             if frames is not None
             else None
         ),
+        coverage=(
+            Coverage.from_dict(data["coverage"]) if data.get("coverage") is not None else None
+        ),
     )
 
 
@@ -491,7 +545,10 @@ def _analysis_from_dict(data: Mapping[str, Any]) -> Analysis:
 
 
 def _technique_spans(
-    text: str, spans: Sequence[Span], quotations: Sequence[Quotation]
+    text: str,
+    spans: Sequence[Span],
+    quotations: Sequence[Quotation],
+    threshold: float | None = None,
 ) -> tuple[TechniqueSpan, ...]:
     out = []
     for span in sorted(set(spans)):
@@ -515,6 +572,7 @@ def _technique_spans(
                 scare_quote=scare,
                 source=span.source,
                 evidence=str(evidence) if evidence is not None else None,
+                tier=LIKELY if threshold is None or span.score >= threshold else POSSIBLE,
             )
         )
     return tuple(out)
@@ -569,9 +627,11 @@ def _narration(
 def _summary(
     text: str,
     sentences: Sequence[Span],
-    spans: Sequence[TechniqueSpan],
+    every_span: Sequence[TechniqueSpan],
     quotations: Sequence[Quotation] = (),
 ) -> Summary:
+    spans = [s for s in every_span if s.tier == LIKELY]
+    possible = [s for s in every_span if s.tier == POSSIBLE]
     carrying: set[int] = set()
     author_carrying: set[int] = set()
     charge: dict[int, float] = defaultdict(float)
@@ -618,6 +678,8 @@ def _summary(
         author_sentences_with_technique=len(author_carrying),
         charged_sentences=tuple(charged),
         repeated_phrases=repeated_phrases(text),
+        possible_spans=len(possible),
+        possible_by_technique=_counts([s.technique for s in possible], _TECHNIQUE_ORDER),
     )
 
 
@@ -740,6 +802,22 @@ def _notices(
     return tuple(out)
 
 
+def _genre_withheld(language: LanguageCheck, sentences: int) -> str | None:
+    """Why the genre and frames are not shown (``None``: they are).
+
+    They mean nothing for a text too short to judge or in a language the article models were
+    not trained for.
+    """
+    if language.words < MIN_WORDS or sentences < MIN_SENTENCES:
+        return "No genre or frames: the text is too short to judge what kind of piece it is."
+    if language.code is None or not language.supported:
+        return (
+            "No genre or frames: the article models do not read this text's language, so "
+            "their figures would mean nothing."
+        )
+    return None
+
+
 def _headline(text: str) -> str | None:
     """The first line of ``text`` when it reads as a headline (short, no final full stop)."""
     line = text.lstrip().split("\n", 1)[0].strip()
@@ -759,6 +837,7 @@ def build_analysis(
     frames: Sequence[FrameScore] | None = None,
     notes: Sequence[Notice] = (),
     language: str | None = None,
+    coverage: Coverage | None = None,
 ) -> Analysis:
     """Assemble the :class:`Analysis` of ``doc`` from a detector's ``spans`` (no model runs).
 
@@ -767,6 +846,8 @@ def build_analysis(
     from the article models (:mod:`spinscope.article`); frames are sorted by score. ``notes``
     are added to the warnings. ``language`` (an ISO 639-1 code) is the article's language;
     by default it is detected (:func:`~spinscope.signals.language.check_language`).
+    A span scored below ``detector.threshold`` is a ``possible`` one; ``coverage`` is the
+    detector's coverage statement.
     """
     from spinscope import __version__
 
@@ -780,7 +861,14 @@ def build_analysis(
     language_check = check_language(text, language)
     names = find_name_variants(text, language_check.code)
     sentences = doc.sentences
-    technique_spans = _technique_spans(text, tidy_spans(text, spans, sentences), quotations)
+    technique_spans = _technique_spans(
+        text, tidy_spans(text, spans, sentences), quotations, detector.threshold
+    )
+    notes = list(notes)
+    withheld = _genre_withheld(language_check, len(sentences))
+    if withheld is not None and (genre is not None or frames is not None):
+        genre, frames = None, None
+        notes.append(Notice("genre_withheld", withheld))
     return Analysis(
         id=doc.id,
         text=text,
@@ -799,4 +887,5 @@ def build_analysis(
         frames=(
             tuple(sorted(frames, key=lambda f: (-f.score, f.frame))) if frames is not None else None
         ),
+        coverage=coverage,
     )

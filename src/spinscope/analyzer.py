@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from spinscope.analysis import Analysis, DetectorInfo, Notice, build_analysis
+from spinscope.coverage import Coverage
 from spinscope.detectors.base import Detector
 from spinscope.document import Document, Span
 from spinscope.errors import InputError, SpinscopeError
@@ -72,6 +73,9 @@ class Analyzer:
         self.article_models = article_models
         self.threads = threads
         self._model: Detector | None = None
+        #: the detector that decodes down to the possible floor (``_model`` when no floor)
+        self._spans_model: Detector | None = None
+        self._floor: float | None = None
         self._note: str | None = None
         self._articles: Any = None
         self._articles_note: str | None = None
@@ -95,7 +99,28 @@ class Analyzer:
                 self._note = FALLBACK_NOTE
         else:
             self._model = self.detector
+        self._load_tiers()
         self._load_article_models()
+
+    def _load_tiers(self) -> None:
+        """Decode down to the model's ``possible_floor`` when it lies below the threshold.
+
+        Spans are proposed the same way at every threshold, so the two tiers are a split by
+        score: ``likely`` from the threshold up, ``possible`` from the floor to it.
+        """
+        from spinscope.detectors.registry import tagger_of
+
+        model = self._model
+        self._spans_model = model
+        tagger = tagger_of(model) if model is not None else None
+        derive = getattr(model, "with_floor", None)
+        if tagger is None or derive is None:
+            return
+        cfg = tagger.decode_config_for()
+        floor = cfg.possible_floor
+        if floor is not None and floor < cfg.threshold:
+            self._floor = floor
+            self._spans_model = derive(floor)
 
     def _load_article_models(self) -> None:
         """Load the genre and frame models; a missing folder is a note, a broken one an error."""
@@ -121,14 +146,30 @@ class Analyzer:
         """Which detector runs, with what threshold, and the note about a fallback."""
         model = self.load()._model
         assert model is not None
+        from spinscope.detectors.registry import tagger_of
+
         threshold = self.threshold
         if threshold is None:  # a detector object passed in may carry its own
             own = getattr(model, "threshold", None)
             threshold = float(own) if isinstance(own, int | float) else None
+        tagger = tagger_of(model)
+        if threshold is None and tagger is not None:  # the model's tuned one
+            threshold = tagger.decode_config_for().threshold
         langs = getattr(model, "languages", None)
         return DetectorInfo(
-            model.name, threshold, self._note, tuple(langs) if langs is not None else None
+            model.name,
+            threshold,
+            self._note,
+            tuple(langs) if langs is not None else None,
+            self._floor,
         )
+
+    @property
+    def coverage(self) -> Coverage | None:
+        """What the detector can find (:mod:`spinscope.coverage`); ``None`` when unknown."""
+        model = self.load()._model
+        found = getattr(model, "coverage", None)
+        return found if isinstance(found, Coverage) else None
 
     def _min_score(self) -> float | None:
         model = self.load()._model
@@ -177,6 +218,7 @@ class Analyzer:
         ]
         floor = self._min_score()
         info = self.info
+        coverage = self.coverage
         out = []
         for i, (doc, (spans, article)) in enumerate(zip(docs, found, strict=True)):
             kept = [s for s in spans if floor is None or s.score >= floor]
@@ -194,6 +236,7 @@ class Analyzer:
                     frames=article.frames if article is not None else None,
                     notes=notes,
                     language=code,
+                    coverage=coverage,
                 )
             )
         return out
@@ -209,15 +252,16 @@ class Analyzer:
         from spinscope.detectors.registry import tagger_of
 
         model = self._model
-        assert model is not None
+        decoder = self._spans_model or model
+        assert model is not None and decoder is not None
         texts = [d.text for d in docs]
         tagger = tagger_of(model)
         probs = None
         if tagger is not None:
             probs = tagger.article_probs(texts, progress=progress)
-            spans = model.predict(docs, probs=probs)  # type: ignore[call-arg]
+            spans = decoder.predict(docs, probs=probs)  # type: ignore[call-arg]
         else:
-            spans = model.predict(docs)
+            spans = decoder.predict(docs)
         if self._articles is None:
             return [(doc_spans, None) for doc_spans in spans]
         reads = tagger is not None and self._articles.feature_tagger is tagger

@@ -54,9 +54,31 @@ def test_reports_show_genre_and_frames() -> None:
     assert f"Genre: {a.genre.label} (" in text and "satire is not detected" in text
     assert "Frames: " in text
     md = render_markdown(a)
-    assert f"- **Genre:** {a.genre.label} (" in md and "- **Frames:** " in md
+    assert f"- **Genre** (a rough guess): {a.genre.label} (" in md
+    assert "- **Frames** (a rough guess): " in md
+    # below the findings: the summary comes first on every surface
+    assert md.index("### Summary") < md.index("**Genre**")
+    assert text.index("Summary") < text.index("Genre: ")
     page = render_html(a)
     assert 'id="genre"' in page and 'id="frames"' in page and "Genre and framing" in page
+    assert page.index('id="summary-title"') < page.index('id="genre"')
+
+
+def test_no_genre_or_frames_for_unsupported_languages_or_short_texts() -> None:
+    analyzer = Analyzer(PhraseDetector([("puente", "Slogans", 0.7)])).load()
+    spanish = (
+        "El consejo del puerto aprobó el nuevo plan del puente el lunes después de una "
+        "campaña vergonzosa de sus opositores. Los pescadores protestaron frente al "
+        "ayuntamiento durante toda la tarde. El alcalde dijo que el puente costará doce "
+        "millones y que las obras empezarán en primavera, aunque la oposición promete "
+        "más protestas y un recurso ante los tribunales de la región."
+    )
+    a = analyzer.analyze(spanish)
+    assert a.language == "es" and a.genre is None and a.frames is None
+    assert "genre_withheld" in [w.code for w in a.warnings]
+    short = analyzer.analyze("The bridge plan won.")
+    assert short.genre is None and short.frames is None
+    assert 'id="genre"' not in render_html(a)
 
 
 def test_missing_models_leave_a_note(monkeypatch, tmp_path) -> None:

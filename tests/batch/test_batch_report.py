@@ -75,9 +75,19 @@ def test_summaries_by_hand():
         _span("a", "Loaded_Language", "outrageous", 0.7),
         _span("b", "Loaded_Language", "shameful"),
         _span("b", "Name_Calling-Labeling", "traitors", 0.9, "Attack on Reputation"),
+        # a possible span: counted apart, in no table
+        {**_span("c", "Doubt", "perhaps", 0.05, "Attack on Reputation"), "tier": "possible"},
     ]
     s = summarise(docs, spans, top=2)
-    assert s.counts == {"documents": 4, "ok": 3, "skipped": 1, "failed": 0, "spans": 4}
+    assert s.counts == {
+        "documents": 4,
+        "ok": 3,
+        "skipped": 1,
+        "failed": 0,
+        "spans": 4,
+        "possible_spans": 1,
+    }
+    assert not any(t["spans"] for t in s.techniques if t["technique"] == "Doubt")
     by_name = {t["technique"]: t for t in s.techniques}
     assert by_name["Loaded_Language"]["articles"] == 2
     assert by_name["Loaded_Language"]["share_of_articles"] == round(2 / 3, 4)
@@ -131,6 +141,9 @@ def test_report_is_one_offline_page_with_csvs_and_article_reports(finished_run, 
     assert "window.vegaEmbed=" in page  # the Vega bundle is inlined
     assert not re.search(r"<script[^>]+src=", page) and "cdn" not in page.lower()
     assert "<script>alert('title')</script>" not in page
+    # the baseline's coverage: what it can output, and that absent techniques prove nothing
+    assert 'id="coverage"' in page and "This detector can find" in page
+    assert "absent from every table below" in page
     specs = json.loads(re.search(r"var specs=(\{.*?\});window", page, re.S).group(1))
     assert set(specs) == {
         "techniques",

@@ -15,12 +15,24 @@ def test_union_drops_rule_spans_that_a_model_span_of_the_same_technique_covers()
         Span(20, 25, "Loaded_Language", 0.3),  # elsewhere: kept
         Span(30, 35, "Slogans", 0.05),  # below the threshold: dropped
     ]
-    kept = _union(model, rules, threshold=0.1)
+    kept = _union(model, rules, threshold=0.1, likely=None)
     assert [(s.start, s.label) for s in kept] == [
         (0, "Loaded_Language"),
         (2, "Doubt"),
         (20, "Loaded_Language"),
     ]
+
+
+def test_a_surer_rule_span_replaces_a_possible_model_span_but_never_a_likely_one() -> None:
+    model = [Span(0, 10, "Loaded_Language", 0.5), Span(20, 30, "Doubt", 0.06)]
+    rules = [Span(2, 8, "Loaded_Language", 0.6), Span(22, 28, "Doubt", 0.39)]
+    kept = _union(model, rules, threshold=0.05, likely=0.2)
+    # the likely model span (0.5 >= 0.2) stays; the possible Doubt span (0.06) gives way
+    assert [(s.start, s.label, s.source) for s in kept] == [
+        (0, "Loaded_Language", ""),
+        (22, "Doubt", ""),
+    ]
+    assert [s.score for s in kept] == [0.5, 0.39]
 
 
 def test_hybrid_has_every_tagger_span_and_no_scare_quote_rule() -> None:

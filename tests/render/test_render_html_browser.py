@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from render_support import HOSTILE_DOC, HOSTILE_PHRASES, HOSTILE_TEXT
 
+from analysis_support import tiered_analysis
 from spinscope.render.html import render_html
 
 pytestmark = pytest.mark.slow
@@ -103,6 +104,36 @@ def test_category_filter(open_report, harbour_analysis) -> None:
     assert "off" not in traitors.get_attribute("class")
     page.locator("#show-quoted").uncheck()
     assert "off" in page.locator("mark.hl", has_text="disgraceful attack").get_attribute("class")
+
+
+def test_two_tiers_look_different_and_the_coverage_note_is_visible(open_report) -> None:
+    page = open_report(tiered_analysis(), "tiers.html")
+    likely = page.locator("mark.hl", has_text="traitors")
+    possible = page.locator("mark.hl", has_text="outrageous")
+    assert "possible" in possible.get_attribute("class")
+    style = (
+        "(e) => { const s = getComputedStyle(e); return [s.backgroundColor, s.borderBottomStyle]; }"
+    )
+    likely_bg, _ = likely.evaluate(style)
+    possible_bg, possible_border = possible.evaluate(style)
+    assert likely_bg != possible_bg and possible_bg == "rgba(0, 0, 0, 0)"
+    assert possible_border == "dashed"
+    possible.hover()
+    assert "possible (less certain" in page.locator("#tip").inner_text()
+    page.locator("#show-possible").uncheck()
+    assert "off" in possible.get_attribute("class")
+    assert "off" not in likely.get_attribute("class")
+    coverage = page.locator("#coverage")
+    assert coverage.is_visible()
+    assert "can find 3 of the 23 techniques" in coverage.inner_text()
+    assert page.errors_seen == []
+    # with nothing found, the note sits above the article, highlighted
+    empty = open_report(tiered_analysis("The council met on Monday. It voted.\n"), "none.html")
+    note = empty.locator("#coverage.prominent")
+    assert note.is_visible()
+    box, article = note.bounding_box(), empty.locator("#article").bounding_box()
+    assert box["y"] < article["y"]
+    assert "No technique was found with confidence" in note.inner_text()
 
 
 def test_hostile_article_stays_text(open_report, phrase_analyzer, tmp_path: Path) -> None:

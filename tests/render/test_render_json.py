@@ -64,6 +64,7 @@ def test_stable_field_names(harbour_analysis) -> None:
         "explanations",
         "genre",
         "frames",
+        "coverage",
     ]
     assert list(data["genre"]) == [
         "label",
@@ -86,4 +87,5 @@ def test_stable_field_names(harbour_analysis) -> None:
         "scare_quote",
         "source",
         "evidence",
+        "tier",
     ]

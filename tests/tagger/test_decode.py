@@ -72,13 +72,22 @@ def test_decoded_spans_lie_inside_text_and_are_trimmed(text: str, seed: int) -> 
         assert 0.0 <= s.score <= 1.0
 
 
-def test_a_lower_user_threshold_also_lowers_the_span_proposal_threshold() -> None:
-    tuned = DecodeConfig(high=0.7, threshold=0.14, si_high=0.5)
-    assert tuned.with_threshold(0.05).high == 0.5
-    assert tuned.with_threshold(0.3).high == 0.7
+def test_a_user_threshold_only_moves_the_cut_off_never_the_proposals() -> None:
+    tuned = DecodeConfig(high=0.5, threshold=0.14, si_high=0.3)
+    assert tuned.with_threshold(0.05).high == tuned.with_threshold(0.3).high == 0.5
     text = "a shameful decision"
     offsets = _word_offsets(text)
     probs = np.zeros((3, len(OUTPUTS)), dtype=np.float32)
-    probs[1, column("Loaded_Language")] = 0.6  # below high=0.7, above si_high=0.5
-    assert not decode(text, offsets, probs, tuned.with_threshold(0.14))
-    assert decode(text, offsets, probs, tuned.with_threshold(0.05))
+    probs[1, column("Loaded_Language")] = 0.6
+    (span,) = decode(text, offsets, probs, tuned.with_threshold(0.0))
+    # a span scored s is shown at every threshold <= s and hidden above it
+    assert decode(text, offsets, probs, tuned.with_threshold(span.score)) == [span]
+    assert decode(text, offsets, probs, tuned.with_threshold(span.score + 1e-4)) == []
+
+
+def test_for_possible_lowers_the_cut_off_to_the_floor_only_below_the_threshold() -> None:
+    cfg = DecodeConfig(threshold=0.2, possible_floor=0.05)
+    assert cfg.for_possible().threshold == 0.05
+    assert DecodeConfig(threshold=0.2).for_possible().threshold == 0.2
+    assert DecodeConfig(threshold=0.02, possible_floor=0.05).for_possible().threshold == 0.02
+    assert DecodeConfig.from_dict(cfg.to_dict()).possible_floor == 0.05

@@ -29,6 +29,8 @@ from typing import Any
 
 from spinscope.batch.runner import model_fingerprint, read_manifest
 from spinscope.batch.tables import CATEGORY_COLUMNS, atomic_write_bytes, read_rows
+from spinscope.coverage import Coverage
+from spinscope.detectors.registry import detector_coverage
 from spinscope.errors import InputError
 from spinscope.render.common import report_file_name
 from spinscope.taxonomy import CATEGORIES, TECHNIQUES, technique
@@ -57,7 +59,6 @@ _DOC_COLUMNS = [
     "warning_codes",
     *CATEGORY_COLUMNS.values(),
 ]
-_SPAN_COLUMNS = ["doc_id", "technique", "category", "score", "quoted", "text"]
 
 
 @dataclass
@@ -148,13 +149,16 @@ def summarise(
     ok = [d for d in docs if d["status"] == "ok"]
     ok_ids = {d["id"] for d in ok}
     statuses = Counter(d["status"] for d in docs)
-    span_list = [s for s in spans if s["doc_id"] in ok_ids]
+    every_span = [s for s in spans if s["doc_id"] in ok_ids]
+    # runs written before the two tiers have no tier column: all their spans were likely
+    span_list = [s for s in every_span if s.get("tier", "likely") == "likely"]
     counts = {
         "documents": len(docs),
         "ok": statuses.get("ok", 0),
         "skipped": statuses.get("skipped", 0),
         "failed": statuses.get("failed", 0),
         "spans": len(span_list),
+        "possible_spans": len(every_span) - len(span_list),
     }
     notes: list[str] = []
     n_ok = len(ok)
@@ -543,6 +547,7 @@ def _page(
     specs: Mapping[str, dict[str, Any]],
     links: Mapping[str, str],
     folder: Path,
+    coverage: Coverage | None = None,
 ) -> str:
     import vl_convert
 
@@ -561,9 +566,12 @@ def _page(
     c = summary.counts
     detector = manifest.get("fingerprint", {}).get("model", {}).get("detector", "")
     threshold = manifest.get("threshold")
+    n_possible = c.get("possible_spans", 0)
+    possible = f" (and {n_possible} possible ones, not counted)" if n_possible else ""
     facts = (
         f"{c['documents']} documents: {c['ok']} analysed, {c['skipped']} skipped, "
-        f"{c['failed']} failed; {c['spans']} technique spans. Detector: {detector}"
+        f"{c['failed']} failed; {c['spans']} technique spans"
+        f"{possible}. Detector: {detector}"
         f"{'' if threshold is None else f', threshold {threshold}'}. Inputs: "
         f"{', '.join(manifest.get('inputs', []))}."
     )
@@ -645,6 +653,7 @@ def _page(
 <h1>Persuasion techniques in the corpus</h1>
 <p class="facts">{_e(facts)}</p>
 {"".join(f'<p class="note">{_e(n)}</p>' for n in notes)}
+{_coverage_section(coverage)}
 {sections}
 <h2>Top charged phrases per technique</h2>
 <p>The phrases marked with each technique in the most articles (in how many articles, and
@@ -660,6 +669,24 @@ out) per 1,000 words. Each links to its full report.</p>
 <script>(function(){{var specs={embed_json(specs)};{calls}}})();</script>
 </body></html>
 """
+
+
+def _coverage_section(coverage: Coverage | None) -> str:
+    """What the installed detector can find: an absent technique in the tables proves nothing."""
+    if coverage is None:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(f.title)}</td><td>"
+        f"{'not measured' if f.precision is None else f'{f.precision:.0%}'}</td></tr>"
+        for f in coverage.found
+    )
+    return (
+        '<h2 id="coverage">What the detector checks</h2>'
+        f'<p class="note">{_e(coverage.summary)} A technique this detector cannot find is '
+        "absent from every table below, whatever the articles say.</p>"
+        "<details><summary>Techniques it can find, with their precision on the development "
+        f"articles</summary><table><tbody>{rows}</tbody></table></details>"
+    )
 
 
 def write_report(
@@ -682,9 +709,7 @@ def write_report(
             f"{str(out / 'report.html')!r}."
         )
     manifest = read_manifest(run)
-    summary = summarise(
-        read_rows(run, "documents", _DOC_COLUMNS), read_rows(run, "spans", _SPAN_COLUMNS), top
-    )
+    summary = summarise(read_rows(run, "documents", _DOC_COLUMNS), read_rows(run, "spans"), top)
     folder = out.with_name(f"{out.stem}_files")
     folder.mkdir(parents=True, exist_ok=True)
     for name, attr in _CSVS.items():
@@ -692,5 +717,7 @@ def write_report(
         atomic_write_bytes(folder / f"{name}.csv", _csv(rows))
     links = _article_reports(run, manifest, summary.top_articles, folder, notify)
     specs = _charts(summary)
-    atomic_write_bytes(out, _page(summary, manifest, specs, links, folder).encode("utf-8"))
+    coverage = detector_coverage(manifest.get("fingerprint", {}).get("model", {}).get("detector"))
+    page = _page(summary, manifest, specs, links, folder, coverage)
+    atomic_write_bytes(out, page.encode("utf-8"))
     return WrittenReport(out, folder, summary.counts["documents"], len(links))

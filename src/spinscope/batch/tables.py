@@ -94,6 +94,7 @@ def documents_schema() -> pa.Schema:
             ("n_spans", pa.int64()),
             ("n_author_spans", pa.int64()),
             ("n_quoted_spans", pa.int64()),
+            ("n_possible_spans", pa.int64()),
             ("density", pa.float64()),
             ("sentence_share", pa.float64()),
             ("charge", pa.float64()),
@@ -132,6 +133,7 @@ def spans_schema() -> pa.Schema:
             ("text", pa.string()),
             ("detector", pa.string()),
             ("evidence", pa.string()),
+            ("tier", pa.string()),
         ]
     )
 
@@ -165,6 +167,7 @@ def empty_document_row(record: Record, status: str, reason: str, text: str = "")
         n_spans=0,
         n_author_spans=0,
         n_quoted_spans=0,
+        n_possible_spans=0,
         density=0.0,
         sentence_share=0.0,
         charge=0.0,
@@ -190,7 +193,7 @@ def document_row(record: Record, analysis: Analysis) -> dict[str, Any]:
     """
     summary = analysis.summary
     words = analysis.language_check.words
-    charge = sum(s.score for s in analysis.spans if not s.quoted)
+    charge = sum(s.score for s in analysis.author_spans)
     row = _base(record)
     # metadata found in the article itself (an HTML page's title) fills what the input lacks
     row["title"] = row["title"] or analysis.title
@@ -209,11 +212,12 @@ def document_row(record: Record, analysis: Analysis) -> dict[str, Any]:
         n_spans=summary.spans,
         n_author_spans=summary.author_spans,
         n_quoted_spans=summary.quoted_spans,
+        n_possible_spans=summary.possible_spans,
         density=1000.0 * summary.spans / words if words else 0.0,
         sentence_share=summary.sentence_share,
         charge=charge,
         charge_density=1000.0 * charge / words if words else 0.0,
-        techniques=list(analysis.techniques),
+        techniques=[t for t in analysis.techniques if t in summary.by_technique],
         genre=analysis.genre.label if analysis.genre is not None else None,
         genre_confidence=analysis.genre.confidence if analysis.genre is not None else None,
         frames=[f.frame for f in analysis.selected_frames],
@@ -242,6 +246,7 @@ def span_rows(record: Record, analysis: Analysis) -> list[dict[str, Any]]:
             "text": s.text,
             "detector": s.source,
             "evidence": s.evidence,
+            "tier": s.tier,
         }
         for s in analysis.spans
     ]

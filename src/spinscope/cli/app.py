@@ -446,10 +446,19 @@ def analyze(
         typer.Option(
             min=0.0,
             max=1.0,
-            help="Minimum span score (the estimated share of the span that is right, 0-1; "
-            "higher: fewer, surer spans); default: the one tuned on the development articles.",
+            help="Score from which a span is shown as likely (the estimated share of the span "
+            "that is right, 0-1; a span scored X is shown at --threshold X and below); "
+            "default: the one tuned on the development articles.",
         ),
     ] = None,
+    likely_only: Annotated[
+        bool,
+        typer.Option(
+            "--likely-only",
+            help="Leave out the possible spans (scored between the model's possible floor "
+            "and the threshold); their count stays in the summary.",
+        ),
+    ] = False,
     detector: DetectorOption = None,
     allow_private: AllowPrivateOption = False,
     timeout: Annotated[
@@ -496,6 +505,8 @@ def analyze(
         named = r.source in str(r.error)
         stderr().print(f"error: {'' if named else r.source + ': '}{r.error}")
     done = [r.analysis for r in results if r.analysis is not None]
+    if likely_only:
+        done = [a.likely_only() for a in done]
     if analyzer.info.note and done:
         stderr().print(f"note: {analyzer.info.note}")
     with reported():

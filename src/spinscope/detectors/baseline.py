@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from spinscope.coverage import Coverage
 from spinscope.detectors.base import BaseDetector, check_spans
 from spinscope.document import Document, Span
 from spinscope.errors import InputError
@@ -383,6 +384,12 @@ class BaselineDetector(BaseDetector):
             f"max_ngram={self.max_ngram})"
         )
 
+    @property
+    def coverage(self) -> Coverage:
+        """The techniques this detector's rules can output (their dev precision unmeasured)."""
+        techniques = {_rule_technique(rule) for rule in self.rules}
+        return Coverage.unmeasured(self.name, tuple(sorted(techniques)))
+
     def load(self) -> BaselineDetector:
         """Read the lexicons (once); returns ``self``."""
         self._lexicon_matcher()
@@ -612,6 +619,17 @@ class BaselineDetector(BaseDetector):
                 )
             )
         return hits
+
+
+def _rule_technique(rule: str) -> str:
+    """The technique a rule's spans get."""
+    if rule in _LEXICON_RULES:
+        return _LEXICON_RULES[rule][1]
+    return {
+        "repetition": "Repetition",
+        "scare_quotes": _SCARE_QUOTE_TECHNIQUE,
+        "rhetorical_question": "Doubt",
+    }[rule]
 
 
 def _is_name(text: str, toks: _Tokens, i: int, size: int) -> bool:

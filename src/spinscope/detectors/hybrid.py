@@ -7,13 +7,16 @@ wordings that the 371 training articles never showed the model. A rule span is d
 tagger span of the same technique overlaps it, so each finding is reported once. Rule spans
 keep their evidence (``meta["rule"]``, ``meta["evidence"]``) and their score, the share of the
 rule's training-set spans that gold spans of the same technique cover: the same meaning as the
-tagger's calibrated score (expected precision), so one threshold applies to both.
+tagger's calibrated score (expected precision), so one threshold applies to both; where a rule
+span is more confident than an overlapping *possible* tagger span of its technique (below the
+threshold), the rule span stays instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from spinscope.coverage import Coverage
 from spinscope.detectors.base import BaseDetector
 from spinscope.detectors.baseline import RULES, BaselineDetector
 from spinscope.document import Document, Span
@@ -25,15 +28,29 @@ __all__ = ["HYBRID_RULES", "HybridDetector"]
 HYBRID_RULES: tuple[str, ...] = tuple(r for r in RULES if r != "scare_quotes")
 
 
-def _union(model: Sequence[Span], rules: Sequence[Span], threshold: float | None) -> list[Span]:
-    kept = list(model)
-    for span in rules:
-        if threshold is not None and span.score < threshold:
-            continue
-        if any(m.label == span.label and m.overlaps(span) for m in model):
-            continue
-        kept.append(span)
-    return sorted(kept)
+def _union(
+    model: Sequence[Span], rules: Sequence[Span], threshold: float | None, likely: float | None
+) -> list[Span]:
+    """Model spans and rule spans (scored ``>= threshold``), one finding per place and technique.
+
+    A rule span is dropped where a model span of its technique overlaps it, unless that model
+    span is below ``likely`` (a possible one, when decoding down to the possible floor) and
+    less confident than the rule: then the rule span replaces it.
+    """
+    above = [r for r in rules if threshold is None or r.score >= threshold]
+
+    def beats(m: Span, r: Span) -> bool:
+        return likely is None or m.score >= likely or m.score >= r.score
+
+    kept_rules = [
+        r
+        for r in above
+        if not any(m.label == r.label and m.overlaps(r) and beats(m, r) for m in model)
+    ]
+    kept_model = [
+        m for m in model if not any(r.label == m.label and r.overlaps(m) for r in kept_rules)
+    ]
+    return sorted(kept_model + kept_rules)
 
 
 class HybridDetector(BaseDetector):
@@ -47,8 +64,11 @@ class HybridDetector(BaseDetector):
         baseline: BaselineDetector | None = None,
         *,
         threshold: float | None = None,
+        likely: float | None = None,
     ) -> None:
         self.threshold = threshold
+        #: the score from which a tagger span is likely, when decoding below it (possible tier)
+        self.likely = likely
         self.tagger = tagger if tagger is not None else Tagger(threshold=threshold)
         self.baseline = baseline if baseline is not None else BaselineDetector(HYBRID_RULES)
 
@@ -56,6 +76,30 @@ class HybridDetector(BaseDetector):
     def languages(self) -> tuple[str, ...]:
         """The tagger's training languages (the rules' lexicons are English)."""
         return self.tagger.languages
+
+    @property
+    def coverage(self) -> Coverage | None:
+        """What the tagger and rules together can find (measured with the tagger's model)."""
+        return self.tagger.coverage_for(self.name)
+
+    def with_threshold(self, threshold: float | None) -> HybridDetector:
+        """A copy at ``threshold`` sharing the loaded tagger's session and the rules."""
+        return HybridDetector(
+            self.tagger.with_threshold(threshold), self.baseline, threshold=threshold
+        )
+
+    def with_floor(self, floor: float) -> HybridDetector:
+        """A copy that also keeps the possible spans, down to ``floor``.
+
+        The tagger spans at or above this detector's threshold keep precedence over rule spans
+        as before; rule spans are kept from ``floor`` up.
+        """
+        return HybridDetector(
+            self.tagger.with_threshold(floor),
+            self.baseline,
+            threshold=floor,
+            likely=self._threshold(),
+        )
 
     def load(self) -> HybridDetector:
         """Load the tagger's model and the baseline's lexicons."""
@@ -80,7 +124,7 @@ class HybridDetector(BaseDetector):
         model = self.tagger.predict(docs, probs=probs)
         rules = self.baseline.predict(docs)
         t = self._threshold()
-        return [_union(m, r, t) for m, r in zip(model, rules, strict=True)]
+        return [_union(m, r, t, self.likely) for m, r in zip(model, rules, strict=True)]
 
     def predict_si(
         self, docs: Sequence[Document], *, probs: Sequence[ArticleProbs] | None = None
@@ -88,7 +132,7 @@ class HybridDetector(BaseDetector):
         """Spans at the tagger's span-identification operating point, plus rule spans."""
         model = self.tagger.predict_si(docs, probs=probs)
         rules = self.baseline.predict(docs)
-        return [_union(m, r, None) for m, r in zip(model, rules, strict=True)]
+        return [_union(m, r, None, None) for m, r in zip(model, rules, strict=True)]
 
     def rank(
         self,

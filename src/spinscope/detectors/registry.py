@@ -8,9 +8,10 @@ from spinscope.detectors.base import Detector
 from spinscope.errors import InputError
 
 if TYPE_CHECKING:
+    from spinscope.coverage import Coverage
     from spinscope.tagger.model import Tagger
 
-__all__ = ["DETECTORS", "load_detector", "tagger_of"]
+__all__ = ["DETECTORS", "detector_coverage", "load_detector", "tagger_of"]
 
 #: The detectors :func:`load_detector` builds.
 DETECTORS: tuple[str, ...] = ("hybrid", "tagger", "baseline")
@@ -62,3 +63,26 @@ def tagger_of(detector: object) -> Tagger | None:
         return detector
     inner = getattr(detector, "tagger", None)
     return inner if isinstance(inner, Tagger) else None
+
+
+def detector_coverage(name: str | None) -> Coverage | None:
+    """The coverage statement of the installed detector ``name``, without loading its model.
+
+    ``None`` resolves as :func:`load_detector` does; ``None`` is returned when the model's
+    config holds no coverage record.
+    """
+    import json
+
+    from spinscope.coverage import Coverage
+    from spinscope.detectors.baseline import BaselineDetector
+    from spinscope.tagger.model import default_model_dir
+
+    config = default_model_dir() / "config.json"
+    if name == "baseline" or (name is None and not config.is_file()):
+        return BaselineDetector().coverage
+    if not config.is_file():
+        return None
+    record = (
+        json.loads(config.read_text(encoding="utf-8")).get("coverage", {}).get(name or "hybrid")
+    )
+    return Coverage.from_record(name or "hybrid", record) if record else None

@@ -17,10 +17,13 @@ __all__ = [
     "CATEGORY_TERMINAL",
     "Segment",
     "confidence",
+    "coverage_heading",
+    "coverage_rows",
     "frames_line",
     "genre_line",
     "language_line",
     "paragraph_locator",
+    "possible_line",
     "report_file_name",
     "segments",
 ]
@@ -92,6 +95,50 @@ def paragraph_locator(analysis: Analysis) -> Callable[[int], int]:
 def confidence(span: TechniqueSpan) -> str:
     """The span's score as a percentage for a reader ("72%")."""
     return f"{span.score:.0%}"
+
+
+def coverage_heading(analysis: Analysis) -> str | None:
+    """The coverage statement's lead for a reader; ``None`` when the detector's is unknown.
+
+    When few spans were found it says first that this does not mean the article is clean.
+    """
+    cov = analysis.coverage
+    if cov is None:
+        return None
+    lead = ""
+    if analysis.few_found:
+        found = len(analysis.likely_spans)
+        lead = (
+            "No technique was found with confidence. "
+            if found == 0
+            else f"Only {found} technique span{'s' if found != 1 else ''} found with confidence. "
+        ) + "That does not mean the article is free of persuasion: "
+    return lead + cov.summary
+
+
+def coverage_rows(analysis: Analysis) -> list[tuple[str, str]]:
+    """``(technique title, dev precision)`` for each technique the detector can find."""
+    cov = analysis.coverage
+    if cov is None:
+        return []
+    return [
+        (f.title, f"{f.precision:.0%}" if f.precision is not None else "not measured")
+        for f in cov.found
+    ]
+
+
+def possible_line(analysis: Analysis) -> str | None:
+    """What the ``possible`` spans are, for a reader; ``None`` when there are none."""
+    n = len(analysis.possible_spans)
+    if not n:
+        return None
+    det = analysis.detector
+    lo = f"{det.possible_floor:.0%}" if det.possible_floor is not None else "the floor"
+    hi = f"{det.threshold:.0%}" if det.threshold is not None else "the threshold"
+    return (
+        f"{n} possible span{'s' if n != 1 else ''} (confidence from {lo} to below {hi}): "
+        "less certain, drawn lighter, counted apart and left out of the summary."
+    )
 
 
 def language_line(analysis: Analysis) -> str:

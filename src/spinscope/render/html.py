@@ -27,10 +27,13 @@ from spinscope.analysis import Analysis, TechniqueSpan
 from spinscope.explanations import CATEGORY_EXPLANATIONS, Explanation
 from spinscope.render.common import (
     confidence,
+    coverage_heading,
+    coverage_rows,
     frames_line,
     genre_line,
     language_line,
     paragraph_locator,
+    possible_line,
     segments,
 )
 from spinscope.taxonomy import CATEGORIES
@@ -41,7 +44,8 @@ _HOW_TO_READ = (
     "Highlights mark words that read as a persuasion technique. A highlight is a prompt to look "
     "closer, not a verdict; the percentage is the detector's confidence that it is right. "
     "Hover over, tab to or click a highlight for an explanation. Striped, italic highlights lie "
-    "inside quotations: they are the words of the person quoted, not the author's."
+    "inside quotations: they are the words of the person quoted, not the author's. Dashed "
+    "underlines without a background are possible findings: less certain, counted apart."
 )
 
 
@@ -78,6 +82,7 @@ def _cat(category: str) -> str:
 
 def _article(analysis: Analysis) -> str:
     spans = analysis.spans
+    possible = [s.tier == "possible" for s in spans]
     first: dict[int, list[int]] = {}
     last: dict[int, list[int]] = {}
     for i, span in enumerate(spans):
@@ -100,14 +105,18 @@ def _article(analysis: Analysis) -> str:
         if not seg.spans:
             out.append(piece)
         else:
-            top = min(seg.spans, key=lambda i: (len(spans[i]), i))
+            top = min(seg.spans, key=lambda i: (possible[i], len(spans[i]), i))
             classes = ["hl", _cat(spans[top].category)]
-            if len(seg.spans) > 1:
+            if possible[top]:
+                classes.append("possible")
+            elif len(seg.spans) > 1:
                 classes.append("overlap")
             if spans[top].quoted:
                 classes.append("quoted")
             label = "; ".join(
-                f"{spans[i].title}{' (quoted)' if spans[i].quoted else ''}" for i in seg.spans
+                f"{spans[i].title}{' (quoted)' if spans[i].quoted else ''}"
+                f"{' (possible)' if possible[i] else ''}"
+                for i in seg.spans
             )
             starting = [i for i in first.get(seg.start, []) if i in seg.spans]
             attrs = [
@@ -123,7 +132,8 @@ def _article(analysis: Analysis) -> str:
         for i in sorted(last.get(seg.end, []), key=lambda i: -spans[i].start):
             out.append(
                 f'<sup class="tag" data-span="{i}" aria-hidden="true">{i + 1}'
-                f"{'q' if spans[i].quoted else ''}</sup>"
+                f"{'q' if spans[i].quoted else ''}"
+                f"{'?' if spans[i].tier == 'possible' else ''}</sup>"
             )
         if seg.end in closes:
             out.append("</span>")
@@ -184,14 +194,41 @@ def _controls(analysis: Analysis) -> str:
             '<label class="chip"><input type="checkbox" checked id="show-quoted">'
             f'Quoted speech <span class="count">{analysis.summary.quoted_spans}</span></label>'
         )
+    if analysis.possible_spans:
+        quoted += (
+            '<label class="chip"><input type="checkbox" checked id="show-possible">'
+            f'Possible <span class="count">{len(analysis.possible_spans)}</span></label>'
+        )
     legend = (
         '<span class="legend-note"><span class="q-speech">dotted italic</span>: quoted speech '
         '· <span class="q-scare">wavy</span>: scare quotes '
-        '· <span class="hl overlap c5">double underline</span>: overlapping techniques</span>'
+        '· <span class="hl overlap c5">double underline</span>: overlapping techniques '
+        '· <span class="hl possible c5">dashed</span>: possible (less certain)</span>'
     )
     return (
         '<nav class="controls" aria-label="Filter the highlights">'
         f"<fieldset><legend>Show</legend>{''.join(chips)}{quoted}</fieldset>{legend}</nav>"
+    )
+
+
+def _coverage(analysis: Analysis) -> str:
+    """The coverage statement; ``prominent`` (at the top, highlighted) when few spans were found."""
+    heading = coverage_heading(analysis)
+    if heading is None:
+        return ""
+    rows = "".join(f"<tr><td>{_e(t)}</td><td>{_e(p)}</td></tr>" for t, p in coverage_rows(analysis))
+    table = (
+        "<table><thead><tr><th>Technique it can find</th><th>Precision on the development "
+        f"articles</th></tr></thead><tbody>{rows}</tbody></table>"
+        if rows
+        else ""
+    )
+    cls = "coverage prominent" if analysis.few_found else "coverage"
+    return (
+        f'<section class="{cls}" id="coverage" role="note" aria-labelledby="coverage-title">'
+        f'<h2 id="coverage-title">What this detector checks</h2><p>{_e(heading)}</p>'
+        f"<details><summary>Techniques it can find, with their precision</summary>{table}"
+        "</details></section>"
     )
 
 
@@ -233,7 +270,9 @@ def _summary(analysis: Analysis) -> str:
     parts = [
         '<section aria-labelledby="summary-title"><h2 id="summary-title">Summary</h2>',
         f'<p class="stat"><strong>{s.spans}</strong> technique span{"s" if s.spans != 1 else ""}'
-        f": {s.author_spans} in the author's own words, {s.quoted_spans} inside quotations.</p>",
+        f": {s.author_spans} in the author's own words, {s.quoted_spans} inside quotations"
+        + (f"; not counted: {s.possible_spans} possible" if s.possible_spans else "")
+        + ".</p>",
         f'<p class="stat"><strong>{s.sentence_share:.0%}</strong> of sentences '
         f"({s.sentences_with_technique} of {s.sentences}) carry at least one technique.</p>",
         '<h3 class="minor">By category</h3>',
@@ -282,13 +321,15 @@ def _span_item(number: int, span: TechniqueSpan, para: int) -> str:
 def _span_lists(analysis: Analysis) -> str:
     where = paragraph_locator(analysis)
     numbered = list(enumerate(analysis.spans, start=1))
-    author = [_span_item(n, s, where(s.start)) for n, s in numbered if not s.quoted]
-    quoted = [_span_item(n, s, where(s.start)) for n, s in numbered if s.quoted]
+    likely = [(n, s) for n, s in numbered if s.tier != "possible"]
+    author = [_span_item(n, s, where(s.start)) for n, s in likely if not s.quoted]
+    quoted = [_span_item(n, s, where(s.start)) for n, s in likely if s.quoted]
+    possible = [_span_item(n, s, where(s.start)) for n, s in numbered if s.tier == "possible"]
     parts = [
         f'<h2 class="section" id="author-spans">In the author\'s own words ({len(author)})</h2>',
         f'<ol class="spanlist">{"".join(author)}</ol>'
         if author
-        else '<p class="note">None found.</p>',
+        else '<p class="note">None found with confidence.</p>',
     ]
     if quoted:
         parts += [
@@ -297,6 +338,13 @@ def _span_lists(analysis: Analysis) -> str:
             "Reporting them is not the same as saying them; the choice of whom to quote is "
             "still the author's.</p>",
             f'<ol class="spanlist">{"".join(quoted)}</ol>',
+        ]
+    if possible:
+        parts += [
+            f'<h2 class="section" id="possible-spans">Possible, less certain ({len(possible)})'
+            "</h2>",
+            f'<p class="note">{_e(possible_line(analysis) or "")}</p>',
+            f'<ol class="spanlist possible">{"".join(possible)}</ol>',
         ]
     scare = analysis.scare_quotes
     if scare:
@@ -413,13 +461,15 @@ def render_html(analysis: Analysis, *, nav: Sequence[tuple[str, str]] = ()) -> s
             ),
             f'<p class="facts">{_facts(analysis)}</p>\n</header>\n',
             _warnings(analysis),
+            _coverage(analysis) if analysis.few_found else "",
             f'<p class="how">{_e(_HOW_TO_READ)}</p>\n',
             _controls(analysis),
             '\n<div class="layout">\n<main>\n<h2 class="visually-hidden">Article</h2>\n',
             f'<div class="article" id="article"{_language_attributes(analysis)}>'
             f"{_article(analysis)}</div>\n</main>\n",
-            f"<aside>{_genre_and_frames(analysis)}{_summary(analysis)}</aside>\n</div>\n",
+            f"<aside>{_summary(analysis)}{_genre_and_frames(analysis)}</aside>\n</div>\n",
             _span_lists(analysis),
+            "" if analysis.few_found else _coverage(analysis),
             _explanations(analysis),
             "\n<footer>Made with spinscope "
             f"{_e(__version__)}. Explanations written by the spinscope authors; techniques "

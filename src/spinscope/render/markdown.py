@@ -12,10 +12,13 @@ import re
 from spinscope.analysis import Analysis, TechniqueSpan
 from spinscope.render.common import (
     confidence,
+    coverage_heading,
+    coverage_rows,
     frames_line,
     genre_line,
     language_line,
     paragraph_locator,
+    possible_line,
 )
 
 __all__ = ["escape_markdown", "render_markdown"]
@@ -58,6 +61,22 @@ def _table(rows: list[str]) -> list[str]:
     ]
 
 
+def _coverage(analysis: Analysis) -> list[str]:
+    heading = coverage_heading(analysis)
+    if heading is None:
+        return []
+    lines = ["### What this detector checks", "", escape_markdown(heading), ""]
+    rows = coverage_rows(analysis)
+    if rows:
+        lines += [
+            "| Technique it can find | Precision on the development articles |",
+            "|---|---:|",
+            *(f"| {t} | {p} |" for t, p in rows),
+            "",
+        ]
+    return lines
+
+
 def render_markdown(analysis: Analysis) -> str:
     """The report as a Markdown document (a string ending with a newline)."""
     s = analysis.summary
@@ -75,17 +94,13 @@ def render_markdown(analysis: Analysis) -> str:
     facts.append(f"Language: {escape_markdown(language_line(analysis))}")
     facts.append(f"Detector: {analysis.detector.name}")
     lines += ["  \n".join(facts), ""]
-    genre, frames = genre_line(analysis), frames_line(analysis)
-    if genre is not None:
-        lines.append(f"- **Genre:** {escape_markdown(genre)}")
-    if frames is not None:
-        lines.append(f"- **Frames:** {escape_markdown(frames)}")
-    if genre is not None or frames is not None:
-        lines.append("")
     if analysis.warnings:
         lines += ["**Before you read**", ""]
         lines += [f"- {escape_markdown(w.message)}" for w in analysis.warnings]
         lines.append("")
+    coverage = _coverage(analysis)
+    if analysis.few_found:
+        lines += coverage
     lines += [
         "### Summary",
         "",
@@ -94,6 +109,8 @@ def render_markdown(analysis: Analysis) -> str:
         f"- {s.sentences_with_technique} of {s.sentences} sentences ({s.sentence_share:.0%}) "
         "carry at least one technique.",
     ]
+    if s.possible_spans:
+        lines.append(f"- Not counted: {s.possible_spans} possible (less certain) spans.")
     if s.by_category:
         lines.append(
             "- By category: " + ", ".join(f"{c} {n}" for c, n in s.by_category.items()) + "."
@@ -112,16 +129,25 @@ def render_markdown(analysis: Analysis) -> str:
             + "."
         )
     lines.append("")
+    genre, frames = genre_line(analysis), frames_line(analysis)
+    if genre is not None:
+        lines.append(f"- **Genre** (a rough guess): {escape_markdown(genre)}")
+    if frames is not None:
+        lines.append(f"- **Frames** (a rough guess): {escape_markdown(frames)}")
+    if genre is not None or frames is not None:
+        lines.append("")
     if s.charged_sentences:
         lines += ["**Most charged sentences** (author's own words)", ""]
         for sent in s.charged_sentences:
             lines.append(f"> {escape_markdown(sent.text)}")
             lines.append("")
     numbered = list(enumerate(analysis.spans, start=1))
-    author = [_span_row(n, sp, where(sp.start)) for n, sp in numbered if not sp.quoted]
-    quoted = [_span_row(n, sp, where(sp.start)) for n, sp in numbered if sp.quoted]
+    likely = [(n, sp) for n, sp in numbered if sp.tier != "possible"]
+    author = [_span_row(n, sp, where(sp.start)) for n, sp in likely if not sp.quoted]
+    quoted = [_span_row(n, sp, where(sp.start)) for n, sp in likely if sp.quoted]
+    possible = [_span_row(n, sp, where(sp.start)) for n, sp in numbered if sp.tier == "possible"]
     lines += ["### In the author's own words", ""]
-    lines += [*_table(author), ""] if author else ["None found.", ""]
+    lines += [*_table(author), ""] if author else ["None found with confidence.", ""]
     if quoted:
         lines += [
             "### Inside quotations",
@@ -131,6 +157,15 @@ def render_markdown(analysis: Analysis) -> str:
             *_table(quoted),
             "",
         ]
+    if possible:
+        lines += [
+            "### Possible, less certain",
+            "",
+            escape_markdown(possible_line(analysis) or ""),
+            "",
+            *_table(possible),
+            "",
+        ]
     if analysis.scare_quotes:
         lines += ["### Scare quotes", ""]
         lines += [
@@ -138,6 +173,8 @@ def render_markdown(analysis: Analysis) -> str:
             for q in analysis.scare_quotes
         ]
         lines.append("")
+    if not analysis.few_found:
+        lines += coverage
     found = analysis.explanations
     if found:
         lines += ["### What these techniques are", ""]

@@ -1,11 +1,11 @@
 """The article report in a terminal: Rich colours per category, or plain text when piped.
 
-Under the title: the article's genre (opinion or reporting) and frames, from the article
-models. The article is shown with each technique span highlighted in its category's colour and
+The article is shown with each technique span highlighted in its category's colour and
 followed by its number (``[3]``); in plain text, where there is no colour, a span reads
 ``[the words][3]``. Below it: spans in the author's own words, spans inside quotations (kept
-apart: they are the speaker's words), scare quotes, the summary, and what each technique found
-means.
+apart: they are the speaker's words), possible spans, scare quotes, the summary, the article's
+genre and frames (rough guesses, with their measured accuracy), what the detector checks, and
+what each technique found means.
 """
 
 from __future__ import annotations
@@ -22,10 +22,13 @@ from spinscope.explanations import CATEGORY_EXPLANATIONS, Explanation
 from spinscope.render.common import (
     CATEGORY_TERMINAL,
     confidence,
+    coverage_heading,
+    coverage_rows,
     frames_line,
     genre_line,
     language_line,
     paragraph_locator,
+    possible_line,
     segments,
 )
 from spinscope.taxonomy import CATEGORIES
@@ -95,11 +98,22 @@ def _legend() -> Text:
         out.append(f" {category} ", style=CATEGORY_TERMINAL[category])
         out.append(" ")
     out.append("  italic = quoted speech (the speaker's words, not the author's)", style="italic")
+    out.append("  underlined, no background = possible (less certain)", style="underline")
     return out
 
 
-def _tag(number: int, quoted: bool) -> str:
-    return f"[{number}{'q' if quoted else ''}]"
+def _tag(number: int, quoted: bool, possible: bool = False) -> str:
+    return f"[{number}{'q' if quoted else ''}{'?' if possible else ''}]"
+
+
+def _possible(span: TechniqueSpan) -> bool:
+    return span.tier == "possible"
+
+
+def _style(span: TechniqueSpan) -> str:
+    """A likely span on its category's background; a possible one only underlined in it."""
+    colour = CATEGORY_TERMINAL[span.category].split()[-1]
+    return f"underline {colour}" if _possible(span) else CATEGORY_TERMINAL[span.category]
 
 
 def _article(analysis: Analysis, plain: bool) -> Text:
@@ -118,9 +132,9 @@ def _article(analysis: Analysis, plain: bool) -> Text:
         piece = analysis.text[seg.start : seg.end]
         if seg.spans:
             # the shortest covering span decides the colour: it is the one on top
-            top = min(seg.spans, key=lambda i: (len(spans[i]), i))
-            style = CATEGORY_TERMINAL[spans[top].category]
-            if len(seg.spans) > 1:
+            top = min(seg.spans, key=lambda i: (_possible(spans[i]), len(spans[i]), i))
+            style = _style(spans[top])
+            if len(seg.spans) > 1 and not _possible(spans[top]):
                 style += " underline"
             if spans[top].quoted or inside:
                 style += " italic"
@@ -129,7 +143,7 @@ def _article(analysis: Analysis, plain: bool) -> Text:
             out.append(piece, style="italic" if inside else "")
         # inner spans close first
         for i in sorted(ends.get(seg.end, []), key=lambda i: -spans[i].start):
-            tag = _tag(i + 1, spans[i].quoted)
+            tag = _tag(i + 1, spans[i].quoted, _possible(spans[i]))
             out.append("]" + tag if plain else tag, style="" if plain else "dim")
     while out.plain.startswith("\n"):
         out = out[1:]
@@ -142,8 +156,8 @@ def _indent(renderable: RenderableType, left: int) -> Padding:
 
 
 def _span_line(number: int, span: TechniqueSpan, para: int) -> RenderableType:
-    head = Text(f"{_tag(number, span.quoted)} ")
-    head.append(f" {span.title} ", style=CATEGORY_TERMINAL[span.category])
+    head = Text(f"{_tag(number, span.quoted, _possible(span))} ")
+    head.append(f" {span.title} ", style=_style(span))
     head.append(f"  {span.category} · {confidence(span)} · ¶{para}", style="dim")
     body = Text(_clip(span.text, 160), style="italic" if span.quoted else "")
     if span.quoted:
@@ -161,14 +175,16 @@ def _clip(text: str, n: int) -> str:
 def _span_lists(analysis: Analysis) -> list[RenderableType]:
     where = paragraph_locator(analysis)
     numbered = list(enumerate(analysis.spans, start=1))
-    author = [(n, s) for n, s in numbered if not s.quoted]
-    quoted = [(n, s) for n, s in numbered if s.quoted]
+    likely = [(n, s) for n, s in numbered if not _possible(s)]
+    possible = [(n, s) for n, s in numbered if _possible(s)]
+    author = [(n, s) for n, s in likely if not s.quoted]
+    quoted = [(n, s) for n, s in likely if s.quoted]
     out: list[RenderableType] = []
     out.append(Text(f"In the author's own words ({len(author)})", style="bold"))
     if author:
         out.extend(_span_line(n, s, where(s.start)) for n, s in author)
     else:
-        out.append(Text("  none found", style="dim"))
+        out.append(Text("  none found with confidence", style="dim"))
     if quoted:
         out.append(Text(""))
         out.append(
@@ -178,6 +194,15 @@ def _span_lists(analysis: Analysis) -> list[RenderableType]:
             )
         )
         out.extend(_span_line(n, s, where(s.start)) for n, s in quoted)
+    if possible:
+        out.append(Text(""))
+        out.append(
+            Text.assemble(
+                (f"Possible, less certain ({len(possible)})", "bold"),
+                (" — " + (possible_line(analysis) or ""), "dim"),
+            )
+        )
+        out.extend(_span_line(n, s, where(s.start)) for n, s in possible)
     scare = analysis.scare_quotes
     if scare:
         out.append(Text(""))
@@ -224,6 +249,12 @@ def _summary(analysis: Analysis, plain: bool) -> list[RenderableType]:
                 f"{s.sentences_with_technique} of {s.sentences} sentences "
                 f"({s.sentence_share:.0%}) carry at least one technique "
                 f"({s.author_sentences_with_technique} in the author's own words)."
+                + (
+                    f" Not counted: {s.possible_spans} possible span"
+                    f"{'s' if s.possible_spans != 1 else ''}."
+                    if s.possible_spans
+                    else ""
+                )
             ),
             2,
         )
@@ -263,6 +294,24 @@ def _summary(analysis: Analysis, plain: bool) -> list[RenderableType]:
         out.append(Text("\n  Phrases repeated in the article", style="bold"))
         phrases = ", ".join(f"“{p.phrase}” ×{p.count}" for p in s.repeated_phrases)
         out.append(_indent(Text(phrases), 2))
+    return out
+
+
+def _coverage(analysis: Analysis) -> list[RenderableType]:
+    """The coverage statement: bold and yellow when few spans were found, dim otherwise."""
+    heading = coverage_heading(analysis)
+    if heading is None:
+        return []
+    few = analysis.few_found
+    out: list[RenderableType] = [
+        Text("What this detector checks", style="bold yellow" if few else "bold"),
+        _indent(Text(heading, style="" if few else "dim"), 2),
+    ]
+    rows = coverage_rows(analysis)
+    if rows:
+        width = max(len(t) for t, _ in rows)
+        out.append(_indent(Text("Can find (precision on the development articles):"), 2))
+        out.extend(_indent(Text(f"{t:<{width}}  {p}", style="dim"), 4) for t, p in rows)
     return out
 
 
@@ -309,13 +358,13 @@ def _explanations(analysis: Analysis) -> list[RenderableType]:
 def report_renderable(analysis: Analysis, *, plain: bool = False) -> RenderableType:
     """The whole report as one Rich renderable (``plain``: brackets mark the spans)."""
     parts: list[RenderableType] = [_title(analysis), _facts(analysis)]
-    article = _genre_and_frames(analysis)
-    if article is not None:
-        parts.append(article)
     parts.append(Text(""))
     warnings = _warnings(analysis)
     if warnings is not None:
         parts += [warnings, Text("")]
+    coverage = _coverage(analysis)
+    if coverage and analysis.few_found:
+        parts += [*coverage, Text("")]
     parts += [Text(_HOW_TO_READ, style="dim")]
     if not plain:
         parts.append(_legend())
@@ -323,6 +372,11 @@ def report_renderable(analysis: Analysis, *, plain: bool = False) -> RenderableT
     parts += _span_lists(analysis)
     parts += [Text("")]
     parts += _summary(analysis, plain)
+    article = _genre_and_frames(analysis)
+    if article is not None:  # below the findings: rough guesses, with their accuracy
+        parts += [Text(""), article]
+    if coverage and not analysis.few_found:
+        parts += [Text(""), *coverage]
     explanations = _explanations(analysis)
     if explanations:
         parts += [Text(""), *explanations]

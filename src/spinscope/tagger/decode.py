@@ -59,18 +59,28 @@ class DecodeConfig:
     threshold: float = 0.0
     #: ``high`` for span identification (SI: any technique), where recall matters more
     si_high: float | None = None
+    #: the lowest score shown as a ``possible`` span (below :attr:`threshold`): where the
+    #: precision of the dev spans around that score falls under 10 % (``None``: no such tier)
+    possible_floor: float | None = None
 
     def with_threshold(self, threshold: float) -> DecodeConfig:
         """The settings for a user's cut-off on calibrated scores.
 
-        Below the tuned cut-off, spans are also proposed at the span-identification threshold
-        ``si_high`` (when lower than ``high``), so that a lower cut-off shows more, less
-        certain spans instead of only re-admitting the few that ``high`` let through.
+        Only the cut-off moves: the spans proposed do not depend on it, so a span scored ``s``
+        is shown at every threshold ``<= s`` and hidden at every threshold above it.
         """
-        high = self.high
-        if threshold < self.threshold and self.si_high is not None:
-            high = min(high, self.si_high)
-        return replace(self, threshold=threshold, high=high)
+        return replace(self, threshold=threshold)
+
+    def for_possible(self) -> DecodeConfig:
+        """The settings that keep the ``possible`` spans too (down to :attr:`possible_floor`).
+
+        Spans at or above :attr:`threshold` are the likely ones; the caller tells them apart
+        by score. Without a floor below the threshold, this is the config itself.
+        """
+        floor = self.possible_floor
+        if floor is None or floor >= self.threshold:
+            return self
+        return replace(self, threshold=floor)
 
     def for_si(self) -> DecodeConfig:
         """The settings for span identification: ``si_high`` for every technique, no cut-off."""

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from spinscope.coverage import Coverage
 from spinscope.detectors.base import BaseDetector
 from spinscope.document import Document, Span
 from spinscope.errors import InputError, ModelError
@@ -143,11 +144,29 @@ class Tagger(BaseDetector):
         copied.decode_config = self._decode_config(threshold)
         return copied
 
+    def with_floor(self, floor: float) -> Tagger:
+        """A loaded copy that also keeps the possible spans, down to ``floor``."""
+        return self.with_threshold(floor)
+
     @property
     def languages(self) -> tuple[str, ...]:
         """The languages the model was trained on (ISO codes; the first model: English)."""
         self.load()
         return tuple(self.config.get("languages", ("en",)))
+
+    def coverage_for(self, detector: str) -> Coverage | None:
+        """The stored coverage statement of ``detector`` on this model (``tagger``, ``hybrid``).
+
+        ``None`` when the model's config holds none (see :mod:`spinscope.coverage`).
+        """
+        self.load()
+        record = self.config.get("coverage", {}).get(detector)
+        return Coverage.from_record(detector, record) if record else None
+
+    @property
+    def coverage(self) -> Coverage | None:
+        """What this tagger alone can find (:meth:`coverage_for`)."""
+        return self.coverage_for(self.name)
 
     @property
     def window(self) -> int:

@@ -28,6 +28,7 @@ __all__ = [
     "fit_calibration",
     "paragraph_f1",
     "tune_decoding",
+    "tune_possible_floor",
     "tune_si",
     "tune_threshold",
 ]
@@ -146,13 +147,14 @@ def tune_decoding(
     1. for each point of a small grid of ``high``, ``low_ratio`` and ``max_gap``: fit the
        calibrations (:func:`fit_calibration`) and choose the cut-off on calibrated scores
        (:func:`tune_threshold`); keep the point with the best pooled FLC F1;
-    2. choose the span-identification threshold ``si_high`` (:func:`tune_si`).
+    2. choose the span-identification threshold ``si_high`` (:func:`tune_si`);
+    3. choose the lowest score of a ``possible`` span (:func:`tune_possible_floor`).
 
     Returns the chosen config and one record per setting tried.
     """
     base = base or DecodeConfig()
     grid = grid or {
-        "high": [0.4, 0.5, 0.6, 0.7],
+        "high": [0.3, 0.4, 0.5, 0.6, 0.7],
         "low_ratio": [0.5, 0.7, 0.85],
         "max_gap": [10, 25, 40],
     }
@@ -169,7 +171,33 @@ def tune_decoding(
             best = (figures["flc_f1"], cfg)
     assert best is not None
     chosen, si_table = tune_si(items, best[1])
-    return chosen, table + si_table
+    return tune_possible_floor(items, chosen), table + si_table
+
+
+def tune_possible_floor(
+    items: Sequence[Item], cfg: DecodeConfig, *, precision: float = 0.10, window: int = 50
+) -> DecodeConfig:
+    """``cfg`` with ``possible_floor``: the lowest score still worth showing as ``possible``.
+
+    The dev spans scored below the cut-off are taken from the highest score down; the floor is
+    the lowest score at which the ``window`` spans just above it (it included; at first, the
+    ``window`` highest) are still at least ``precision`` precise on average (a span's precision:
+    the share of it covered by gold spans of its technique, as FLC counts it). ``None`` when
+    no span below the cut-off reaches that.
+    """
+    triples = calibration_targets(items, cfg)  # raw scores: calibrate them as decode does
+    below = sorted(
+        ((cfg.calibrate(label, raw), target) for label, raw, target in triples),
+        key=lambda pair: -pair[0],
+    )
+    below = [(round(s, 4), t) for s, t in below if round(s, 4) < cfg.threshold]
+    floor: float | None = None
+    for i, (score, _) in enumerate(below):
+        near = below[max(0, i - window + 1) : max(i + 1, window)]
+        if sum(t for _, t in near) / len(near) < precision:
+            break
+        floor = score
+    return replace(cfg, possible_floor=floor)
 
 
 def crossfit(items: Sequence[Item], folds: int = 2) -> dict[str, float]:

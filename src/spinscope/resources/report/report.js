@@ -13,6 +13,7 @@
   var enabled = {};
   categories.forEach(function (c) { enabled[c] = true; });
   var showQuoted = true;
+  var showPossible = true;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -23,7 +24,7 @@
 
   function visible(i) {
     var s = spans[i];
-    return enabled[s.category] && (showQuoted || !s.quoted);
+    return enabled[s.category] && (showQuoted || !s.quoted) && (showPossible || s.tier !== "possible");
   }
 
   function spanIds(mark) {
@@ -43,6 +44,7 @@
       var item = el("div", "item");
       item.appendChild(el("div", "head", "[" + (i + 1) + "] " + s.title));
       var sub = s.category + " \u00b7 confidence " + Math.round(s.score * 100) + "%";
+      if (s.tier === "possible") { sub += " \u00b7 possible (less certain, below the threshold)"; }
       if (s.quoted) { sub += " \u00b7 inside a quotation (said by " + (s.speaker || "an unattributed speaker") + ")"; }
       if (s.scare_quote) { sub += " \u00b7 scare quotes"; }
       item.appendChild(el("div", "sub", sub));
@@ -105,10 +107,13 @@
         mark.setAttribute("tabindex", "-1");
       } else {
         var top = ids.slice().sort(function (a, b) {
-          return (spans[a].end - spans[a].start) - (spans[b].end - spans[b].start) || a - b;
+          var pa = spans[a].tier === "possible" ? 1 : 0;
+          var pb = spans[b].tier === "possible" ? 1 : 0;
+          return pa - pb || (spans[a].end - spans[a].start) - (spans[b].end - spans[b].start) || a - b;
         })[0];
         cls += " c" + categories.indexOf(spans[top].category);
-        if (ids.length > 1) { cls += " overlap"; }
+        if (spans[top].tier === "possible") { cls += " possible"; }
+        else if (ids.length > 1) { cls += " overlap"; }
         if (spans[top].quoted) { cls += " quoted"; }
         mark.setAttribute("tabindex", "0");
       }
@@ -130,6 +135,10 @@
   var quotedBox = document.getElementById("show-quoted");
   if (quotedBox) {
     quotedBox.addEventListener("change", function () { showQuoted = quotedBox.checked; refresh(); });
+  }
+  var possibleBox = document.getElementById("show-possible");
+  if (possibleBox) {
+    possibleBox.addEventListener("change", function () { showPossible = possibleBox.checked; refresh(); });
   }
   document.querySelectorAll("button.jump").forEach(function (button) {
     button.addEventListener("click", function (ev) {
