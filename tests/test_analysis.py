@@ -375,3 +375,30 @@ def test_mostly_quoted_sentences_are_judged_by_their_narration(phrase_analyzer) 
     narration = next(c for c in a.summary.charged_sentences if "applause" in c.text)
     assert text[narration.start : narration.end] == narration.text
     assert narration.charge == pytest.approx(0.3)
+
+
+def test_a_span_whose_technique_is_uncertain_reads_as_its_category() -> None:
+    from spinscope.analysis import DetectorInfo, build_analysis
+    from spinscope.document import Span
+
+    text = "Those traitors ruined the harbour. The council met on Monday to vote again."
+    span = Span(
+        6,
+        14,
+        "Name_Calling-Labeling",
+        0.6,
+        "tagger",
+        {"category": "Attack on Reputation", "alternatives": ["Doubt"]},
+    )
+    a = build_analysis(Document("u", text), [span], DetectorInfo("tagger"))
+    (found,) = a.spans
+    assert found.alternatives == ("Doubt",)
+    assert found.label == (
+        "Attack on Reputation (name calling or labelling or casting doubt: "
+        "the model cannot tell which)"
+    )
+    assert "Doubt" in a.explanations
+    data = json.loads(a.to_json())
+    VALIDATOR.validate(data)
+    assert data["spans"][0]["alternatives"] == ["Doubt"]
+    assert Analysis.from_dict(data).to_dict() == data

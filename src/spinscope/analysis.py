@@ -85,9 +85,27 @@ class TechniqueSpan:
     source: str = ""
     evidence: str | None = None
     tier: str = "likely"
+    #: techniques of the same category the model rates nearly as high over this span: it
+    #: cannot tell them apart, so the report names the category and these as uncertain
+    alternatives: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return self.end - self.start
+
+    @property
+    def label(self) -> str:
+        """What a reader is told: the technique, or the category when the model cannot tell.
+
+        "Loaded language", or "Attack on Reputation (name calling or labelling, or doubt: the
+        model cannot tell which)".
+        """
+        if not self.alternatives:
+            return self.title
+        names = [self.title.lower(), *(technique(t).title.lower() for t in self.alternatives)]
+        listed = (
+            ", ".join(names[:-1]) + ", or " + names[-1] if len(names) > 2 else " or ".join(names)
+        )
+        return f"{self.category} ({listed}: the model cannot tell which)"
 
     @property
     def title(self) -> str:
@@ -110,6 +128,7 @@ class TechniqueSpan:
             "source": self.source,
             "evidence": self.evidence,
             "tier": self.tier,
+            "alternatives": list(self.alternatives),
         }
 
 
@@ -379,8 +398,9 @@ class Analysis:
 
     @property
     def explanations(self) -> dict[str, Explanation]:
-        """The explanation of each technique found, and of each signal present, by name."""
-        out = {name: explain(name) for name in self.techniques}
+        """What each technique found or named as an alternative means, and each signal present."""
+        named = {t for s in self.spans for t in (s.technique, *s.alternatives)}
+        out = {name: explain(name) for name in sorted(named, key=_TECHNIQUE_ORDER.__getitem__)}
         if any(q.kind == "speech" for q in self.quotations):
             out["quoted_speech"] = SIGNALS["quoted_speech"]
         if self.scare_quotes:
@@ -473,6 +493,7 @@ def _analysis_from_dict(data: Mapping[str, Any]) -> Analysis:
                 source=s["source"],
                 evidence=s["evidence"],
                 tier=s.get("tier", LIKELY),
+                alternatives=tuple(s.get("alternatives", ())),
             )
             for s in data["spans"]
         ),
@@ -573,6 +594,7 @@ def _technique_spans(
                 source=span.source,
                 evidence=str(evidence) if evidence is not None else None,
                 tier=LIKELY if threshold is None or span.score >= threshold else POSSIBLE,
+                alternatives=tuple(span.meta.get("alternatives", ())),
             )
         )
     return tuple(out)

@@ -88,4 +88,5 @@ def test_stable_field_names(harbour_analysis) -> None:
         "source",
         "evidence",
         "tier",
+        "alternatives",
     ]

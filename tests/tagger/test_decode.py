@@ -91,3 +91,17 @@ def test_for_possible_lowers_the_cut_off_to_the_floor_only_below_the_threshold()
     assert DecodeConfig(threshold=0.2).for_possible().threshold == 0.2
     assert DecodeConfig(threshold=0.02, possible_floor=0.05).for_possible().threshold == 0.02
     assert DecodeConfig.from_dict(cfg.to_dict()).possible_floor == 0.05
+
+
+def test_a_technique_the_model_cannot_tell_apart_is_named_as_an_alternative() -> None:
+    text = "those shameful traitors"
+    offsets = _word_offsets(text)
+    probs = np.zeros((3, len(OUTPUTS)), dtype=np.float32)
+    probs[1:, column("Name_Calling-Labeling")] = 0.9
+    probs[1:, column("Doubt")] = 0.8  # same category, close: an alternative
+    probs[1:, column("Loaded_Language")] = 0.89  # another category: never an alternative
+    probs[1:, column("Questioning_the_Reputation")] = 0.3  # same category, far below
+    spans = {s.label: s for s in decode(text, offsets, probs, DecodeConfig())}
+    assert list(spans["Name_Calling-Labeling"].meta["alternatives"]) == ["Doubt"]
+    assert "alternatives" not in spans["Loaded_Language"].meta
+    assert "Name_Calling-Labeling" in spans["Doubt"].meta["alternatives"]

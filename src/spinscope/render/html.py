@@ -310,7 +310,7 @@ def _span_item(number: int, span: TechniqueSpan, para: int) -> str:
     return (
         f'<li data-span="{number - 1}"><span class="num">{number}</span>'
         f'<span class="swatch {_cat(span.category)}" aria-hidden="true"></span> '
-        f'<span class="label">{_e(span.title)}</span> '
+        f'<span class="label">{_e(span.label)}</span> '
         f'<span class="meta">{_e(span.category)} · {confidence(span)} · paragraph {para}'
         f"{more}</span>"
         f'<button type="button" class="jump" data-target="{number - 1}">show</button>'

@@ -48,7 +48,7 @@ def _span_row(number: int, span: TechniqueSpan, para: int) -> str:
     if span.scare_quote:
         notes.append("scare quotes")
     return (
-        f"| {number} | {escape_markdown(span.text)} | {span.title} | {span.category} | "
+        f"| {number} | {escape_markdown(span.text)} | {span.label} | {span.category} | "
         f"{confidence(span)} | {para} | {'; '.join(notes)} |"
     )
 

@@ -15,7 +15,11 @@ fragments. Here, per output column:
    of the same technique covers, i.e. its expected precision
    (:class:`~spinscope.calibration.Calibration`). A threshold on this score keeps the spans
    expected to be at least that precise.
-5. **Repetition** is an article-level property: a model span of any technique whose normalised
+5. **Techniques the model cannot tell apart**: where another technique of the span's category
+   has a mean probability over the span of at least :data:`ALTERNATIVE_RATIO` of the span's
+   own, the span's ``meta["alternatives"]`` names it; the report then gives the category and
+   says that the technique is uncertain.
+6. **Repetition** is an article-level property: a model span of any technique whose normalised
    text already occurred earlier in the article also becomes a Repetition span, and a model
    Repetition span whose text occurs only once is dropped.
 """
@@ -36,7 +40,16 @@ from spinscope.tagger.labels import ANY, OUTPUTS
 from spinscope.taxonomy import category_of
 
 # Calibration is part of DecodeConfig's settings, so it is importable from here too
-__all__ = ["Calibration", "DecodeConfig", "decode", "repetition_spans", "runs", "snap"]
+__all__ = [
+    "ALTERNATIVE_RATIO",
+    "Calibration",
+    "DecodeConfig",
+    "alternatives",
+    "decode",
+    "repetition_spans",
+    "runs",
+    "snap",
+]
 
 _TRIM_PUNCT = ".,:;\ufeff"
 
@@ -137,20 +150,58 @@ def snap(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _merge(
-    spans: list[tuple[int, int, float, int]], text: str, max_gap: int
-) -> list[tuple[int, int, float, int]]:
-    """Merge (start, end, sum_p, n_tokens) runs whose gap is short and holds no line break."""
-    out: list[tuple[int, int, float, int]] = []
+def _merge(spans: list[_Run], text: str, max_gap: int) -> list[_Run]:
+    """Merge runs whose gap is short and holds no line break."""
+    out: list[_Run] = []
     for s in spans:
         if out:
-            ps, pe, psum, pn = out[-1]
-            gap = text[pe : s[0]]
-            if s[0] - pe <= max_gap and "\n" not in gap:
-                out[-1] = (ps, max(pe, s[1]), psum + s[2], pn + s[3])
+            prev = out[-1]
+            gap = text[prev.end : s.start]
+            if s.start - prev.end <= max_gap and "\n" not in gap:
+                out[-1] = _Run(
+                    prev.start,
+                    max(prev.end, s.end),
+                    prev.psum + s.psum,
+                    prev.n + s.n,
+                    prev.first,
+                    max(prev.last, s.last),
+                )
                 continue
         out.append(s)
     return out
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A span being built: characters ``[start, end)``, tokens ``[first, last)``."""
+
+    start: int
+    end: int
+    psum: float
+    n: int
+    first: int
+    last: int
+
+
+#: A technique of the same category whose mean probability over a span reaches this share of
+#: the span's own technique's is an alternative the model cannot tell apart from it.
+ALTERNATIVE_RATIO = 0.8
+
+
+def alternatives(mean: npt.NDArray[np.float32], technique: str) -> list[str]:
+    """Techniques of ``technique``'s category the model rates nearly as high over a span.
+
+    ``mean`` is the span's mean probability per output column.
+    """
+    own = float(mean[OUTPUTS.index(technique)])
+    category = category_of(technique)
+    return [
+        name
+        for k, name in enumerate(OUTPUTS)
+        if name not in (ANY, technique)
+        and category_of(name) == category
+        and float(mean[k]) >= ALTERNATIVE_RATIO * own
+    ]
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -215,16 +266,20 @@ def decode(
             continue
         high = cfg.high_by_technique.get(name, cfg.high)
         p = probs[:, k]
-        raw: list[tuple[int, int, float, int]] = []
+        raw: list[_Run] = []
         for i, j in runs(p, high, high * cfg.low_ratio):
             s, e = snap(text, int(offsets[i, 0]), int(offsets[j - 1, 1]))
             if e > s:
-                raw.append((s, e, float(p[i:j].sum()), j - i))
-        for s, e, psum, n in _merge(raw, text, cfg.max_gap):
-            if e - s < cfg.min_chars:
+                raw.append(_Run(s, e, float(p[i:j].sum()), j - i, i, j))
+        for run in _merge(raw, text, cfg.max_gap):
+            if run.end - run.start < cfg.min_chars:
                 continue
-            score = cfg.calibrate(name, psum / n)
-            found.append(Span(s, e, name, round(score, 4), source, {"category": category_of(name)}))
+            score = cfg.calibrate(name, run.psum / run.n)
+            meta: dict[str, Any] = {"category": category_of(name)}
+            others = alternatives(probs[run.first : run.last].mean(0), name)
+            if others:
+                meta["alternatives"] = others
+            found.append(Span(run.start, run.end, name, round(score, 4), source, meta))
     if cfg.repetition_rule:
         kept = [
             s

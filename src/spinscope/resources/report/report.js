@@ -44,6 +44,11 @@
       var item = el("div", "item");
       item.appendChild(el("div", "head", "[" + (i + 1) + "] " + s.title));
       var sub = s.category + " \u00b7 confidence " + Math.round(s.score * 100) + "%";
+      if (s.alternatives && s.alternatives.length) {
+        sub += " \u00b7 the model cannot tell this from " + s.alternatives.map(function (t) {
+          return (explanations[t] && explanations[t].title) || t;
+        }).join(", ");
+      }
       if (s.tier === "possible") { sub += " \u00b7 possible (less certain, below the threshold)"; }
       if (s.quoted) { sub += " \u00b7 inside a quotation (said by " + (s.speaker || "an unattributed speaker") + ")"; }
       if (s.scare_quote) { sub += " \u00b7 scare quotes"; }
