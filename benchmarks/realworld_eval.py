@@ -17,7 +17,9 @@ wire-style text about one event, plus satire and opinion; unlabelled, never comm
 * the techniques that appear at all, and the mean density by role (partisan, wire, satire,
   opinion);
 * on the example article (``--example``, default ``../shared/examples/*.txt``): the number of
-  spans and the spans themselves.
+  spans and the spans themselves, and the ``possible`` spans apart.
+
+Every figure counts the ``likely`` spans only (at or above the threshold).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def density(analysis: Any, *, author_only: bool) -> float:
     """Share of the (author's) characters that lie inside a span."""
     text = analysis.text
     inside = np.zeros(len(text), dtype=bool)
-    for span in analysis.spans:
+    for span in analysis.likely_spans:
         if author_only and span.quoted:
             continue
         inside[span.start : span.end] = True
@@ -76,7 +78,9 @@ def evaluate(analyzer: Analyzer, items: list[dict[str, Any]]) -> dict[str, Any]:
         }
         if author_only:
             out["pairs"] = {k: dict(v) for k, v in sorted(pairs.items())}
-    techniques: Counter[str] = Counter(s.technique for a in analyses.values() for s in a.spans)
+    techniques: Counter[str] = Counter(
+        s.technique for a in analyses.values() for s in a.likely_spans
+    )
     out["techniques"] = dict(techniques.most_common())
     out["languages"] = dict(Counter(str(a.language) for a in analyses.values()))
     return out
@@ -114,8 +118,9 @@ def main() -> None:
         if example is not None:
             a = analyzer.analyze(example.read_text(encoding="utf-8"))
             r["example"] = {
-                "spans": len(a.spans),
-                "found": [(s.technique, s.text, round(s.score, 3)) for s in a.spans],
+                "spans": len(a.likely_spans),
+                "found": [(s.technique, s.text, round(s.score, 3)) for s in a.likely_spans],
+                "possible": [(s.technique, s.text, round(s.score, 3)) for s in a.possible_spans],
             }
         results[name] = r
         au, al = r["author"], r["all"]
@@ -133,6 +138,9 @@ def main() -> None:
         if "example" in r:
             print(f"  example article: {r['example']['spans']} spans")
             for tech, text, score in r["example"]["found"]:
+                print(f"    {score:.3f} {tech}: {text[:70]!r}")
+            print(f"  and {len(r['example']['possible'])} possible spans:")
+            for tech, text, score in r["example"]["possible"]:
                 print(f"    {score:.3f} {tech}: {text[:70]!r}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
