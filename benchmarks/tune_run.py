@@ -21,12 +21,51 @@ import json
 import pickle
 from pathlib import Path
 
+import numpy as np
+
 from spinscope.corpora import load_semeval2023
 from spinscope.corpora.datapath import data_root
 from spinscope.corpora.splits import corpus_code, dev_ids
 from spinscope.scoring import score_flc
-from spinscope.tagger.decode import decode
+from spinscope.tagger.decode import DecodeConfig, decode
+from spinscope.taxonomy import category_of
 from spinscope.training.tune import Item, crossfit, paragraph_f1, tune_decoding
+
+
+def alternatives_check(items: list[Item], cfg: DecodeConfig) -> str:
+    """How right the technique and its category are, for spans with and without alternatives.
+
+    A span's technique precision is the share of it covered by gold spans of its technique; its
+    category precision, by gold spans of any technique of its category.
+    """
+    sums: dict[bool, list[float]] = {True: [0.0, 0.0, 0.0], False: [0.0, 0.0, 0.0]}
+    for it in items:
+        gold = it.doc.layer("techniques")
+        for span in decode(it.doc.text, it.offsets, it.probs, cfg):
+            if span.label == "Repetition":
+                continue
+            row = sums[bool(span.meta.get("alternatives"))]
+            row[0] += 1
+            for k, by_category in enumerate((False, True), start=1):
+                covered = np.zeros(len(span), dtype=bool)
+                for g in gold:
+                    same = (
+                        category_of(g.label) == category_of(span.label)
+                        if by_category
+                        else g.label == span.label
+                    )
+                    if same and g.overlaps(span):
+                        lo = max(g.start, span.start) - span.start
+                        covered[lo : min(g.end, span.end) - span.start] = True
+                row[k] += float(covered.mean()) if len(span) else 0.0
+    lines = ["spans with / without alternatives: count, technique precision, category precision"]
+    for has in (True, False):
+        n, tech, cat = sums[has]
+        lines.append(
+            f"  {'with' if has else 'without':<8} {int(n):>5} {tech / max(n, 1):.3f} "
+            f"{cat / max(n, 1):.3f}"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -80,6 +119,7 @@ def main() -> None:
             f"{lang:<5} {len(group):>4} {flc['precision']:6.3f} {flc['recall']:6.3f} "
             f"{flc['f1']:6.3f} {paragraph_f1(group, cfg):6.3f} {found:>5}"
         )
+    print(alternatives_check(everything, cfg))
     if args.crossfit:
         honest = crossfit(everything)
         print(
