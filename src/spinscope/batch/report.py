@@ -4,7 +4,9 @@
 :func:`write_report` writes them as CSV files, draws them with Altair (Vega-Lite), and inlines
 the Vega JavaScript that ``vl-convert-python`` ships, so the page works offline (no CDN). The
 most charged articles link to their own HTML reports, made by analysing the stored text again
-with the run's detector and threshold.
+with the run's detector and threshold. The page is the template ``dashboard.html.j2``
+(:mod:`spinscope.render.templates`), which escapes every value: titles, sources and phrases
+come from the corpus.
 
 Written beside ``report.html`` (say)::
 
@@ -15,9 +17,7 @@ Written beside ``report.html`` (say)::
 from __future__ import annotations
 
 import csv
-import html
 import io
-import json
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -27,12 +27,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from spinscope.batch.runner import model_fingerprint, read_manifest
 from spinscope.batch.tables import CATEGORY_COLUMNS, atomic_write_bytes, read_rows
 from spinscope.coverage import Coverage
 from spinscope.detectors.registry import detector_coverage
 from spinscope.errors import InputError
 from spinscope.render.common import report_file_name
+from spinscope.render.templates import render
 from spinscope.taxonomy import CATEGORIES, TECHNIQUES, technique
 
 __all__ = ["ReportSummary", "WrittenReport", "summarise", "write_report"]
@@ -517,41 +520,42 @@ def _article_reports(
     return links
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+#: The views drawn as charts, in the page's order: name, heading and what the chart shows
+#: (``{period}`` is the run's week or month).
+_VIEWS = [
+    (
+        "techniques",
+        "Techniques",
+        "Share of analysed articles with each technique, coloured by category.",
+    ),
+    (
+        "categories",
+        "Categories",
+        "Share of analysed articles with at least one technique of each category.",
+    ),
+    (
+        "source_techniques",
+        "Techniques by source",
+        "Share of each source's articles with each technique (the "
+        f"{TOP_SOURCES} sources with most articles).",
+    ),
+    (
+        "over_time",
+        "Categories over time",
+        "Share of the articles of each {period} with each category.",
+    ),
+    (
+        "source_density",
+        "Persuasion density by source",
+        "Technique spans per 1,000 words: box from the first to the third quartile, "
+        "tick at the median, whiskers to 1.5 IQR.",
+    ),
+]
 
 
-def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
-    head = "".join(f"<th>{_e(label)}</th>" for _, label in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{cell}</td>" for cell in row_cells) + "</tr>"
-        for row_cells in ([_e(r.get(key, "")) for key, _ in columns] for r in rows)
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-_STYLE = """
-body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;
-color:#1b1b1b}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd}
-.facts{color:#555}.note{background:#fff6e0;border-left:4px solid #e0a100;padding:.5rem .8rem;
-margin:.5rem 0}table{border-collapse:collapse;font-size:.9rem;margin:.6rem 0}
-td,th{border-bottom:1px solid #e3e3e3;padding:.25rem .6rem;text-align:left;vertical-align:top}
-th{background:#f5f5f5}.chart{margin:.6rem 0;overflow-x:auto}.phrases td:first-child{width:14rem}
-"""
-
-
-def _page(
-    summary: ReportSummary,
-    manifest: Mapping[str, Any],
-    specs: Mapping[str, dict[str, Any]],
-    links: Mapping[str, str],
-    folder: Path,
-    coverage: Coverage | None = None,
-) -> str:
+def _vega_bundle() -> Markup:
+    """The Vega, Vega-Lite and vega-embed JavaScript that vl-convert ships, for one ``<script>``."""
     import vl_convert
-
-    from spinscope.render.html import embed_json
 
     vlc: Any = vl_convert  # its stubs make the optional snippet required
 
@@ -562,7 +566,19 @@ def _page(
         bundle = vlc.javascript_bundle(None, vl_version)
     except Exception:  # an unknown version: vl-convert's newest
         bundle = vlc.javascript_bundle()
-    safe_bundle = bundle.replace("</script", "<\\/script")
+    # safe: vl-convert's own script, not corpus text; escaping would break it, and with no
+    # "</script" left in it nothing can end the element early
+    return Markup(bundle.replace("</script", "<\\/script"))
+
+
+def _page(
+    summary: ReportSummary,
+    manifest: Mapping[str, Any],
+    specs: Mapping[str, dict[str, Any]],
+    links: Mapping[str, str],
+    folder: Path,
+    coverage: Coverage | None = None,
+) -> str:
     c = summary.counts
     detector = manifest.get("fingerprint", {}).get("model", {}).get("detector", "")
     threshold = manifest.get("threshold")
@@ -578,114 +594,29 @@ def _page(
     notes = list(summary.notes)
     if not manifest.get("complete"):
         notes.insert(0, "This run is not complete: the report covers the chunks done so far.")
-
-    def chart(name: str, title: str, about: str) -> str:
-        if name not in specs:
-            return ""
-        return (
-            f"<h2>{_e(title)}</h2><p>{_e(about)}</p>"
-            f'<div class="chart" id="chart-{name}" role="img" aria-label="{_e(title)}"></div>'
-        )
-
-    sections = "".join(
-        [
-            chart(
-                "techniques",
-                "Techniques",
-                "Share of analysed articles with each technique, coloured by category.",
-            ),
-            chart(
-                "categories",
-                "Categories",
-                "Share of analysed articles with at least one technique of each category.",
-            ),
-            chart(
-                "source_techniques",
-                "Techniques by source",
-                "Share of each source's articles with each technique (the "
-                f"{TOP_SOURCES} sources with most articles).",
-            ),
-            chart(
-                "over_time",
-                "Categories over time",
-                f"Share of the articles of each {summary.period} with each category.",
-            ),
-            chart(
-                "source_density",
-                "Persuasion density by source",
-                "Technique spans per 1,000 words: box from the first to the third quartile, "
-                "tick at the median, whiskers to 1.5 IQR.",
-            ),
-        ]
-    )
-    phrase_rows = defaultdict(list)
+    phrase_rows: dict[str, list[str]] = defaultdict(list)
     for p in summary.top_phrases:
         uses = f"{p['articles']} articles, {p['count']}×" if p["articles"] > 1 else f"{p['count']}×"
         phrase_rows[p["title"]].append(f"{p['phrase']} ({uses})")
-    phrases = "".join(
-        f"<tr><td>{_e(title)}</td><td>{_e('; '.join(items))}</td></tr>"
-        for title, items in phrase_rows.items()
-    )
-    articles = []
-    for a in summary.top_articles:
-        name = a["title"] or a["id"]
-        link = links.get(a["id"])
-        cell = f'<a href="{_e(link)}">{_e(name)}</a>' if link else _e(name)
-        articles.append(
-            f"<tr><td>{a['rank']}</td><td>{cell}</td><td>{_e(a['source'])}</td>"
-            f"<td>{_e(a['date'])}</td><td>{a['charge_density']}</td><td>{a['spans']}</td>"
-            f"<td>{_e(a['techniques'])}</td></tr>"
-        )
-    csv_links = " · ".join(
-        f'<a href="{_e(folder.name)}/{name}.csv">{name}.csv</a>' for name in _CSVS
-    )
-    calls = "".join(
-        f"window.vegaEmbed('#chart-{name}',specs[{json.dumps(name)}],{{actions:false}})"
-        ".catch(function(e){console.error(e)});"
-        for name in specs
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>spinscope batch report</title><style>{_STYLE}</style>
-<script>{safe_bundle}</script>
-</head><body>
-<h1>Persuasion techniques in the corpus</h1>
-<p class="facts">{_e(facts)}</p>
-{"".join(f'<p class="note">{_e(n)}</p>' for n in notes)}
-{_coverage_section(coverage)}
-{sections}
-<h2>Top charged phrases per technique</h2>
-<p>The phrases marked with each technique in the most articles (in how many articles, and
-how many times in all).</p>
-<table class="phrases"><thead><tr><th>technique</th><th>phrases</th></tr></thead>
-<tbody>{phrases}</tbody></table>
-<h2>Most charged articles</h2>
-<p>Ranked by charge: the summed scores of the author's own technique spans (quotations left
-out) per 1,000 words. Each links to its full report.</p>
-<table><thead><tr><th>#</th><th>article</th><th>source</th><th>date</th><th>charge</th>
-<th>spans</th><th>techniques</th></tr></thead><tbody>{"".join(articles)}</tbody></table>
-<h2>Data</h2><p>CSV summaries: {csv_links}</p>
-<script>(function(){{var specs={embed_json(specs)};{calls}}})();</script>
-</body></html>
-"""
-
-
-def _coverage_section(coverage: Coverage | None) -> str:
-    """What the installed detector can find: an absent technique in the tables proves nothing."""
-    if coverage is None:
-        return ""
-    rows = "".join(
-        f"<tr><td>{_e(f.title)}</td><td>"
-        f"{'not measured' if f.precision is None else f'{f.precision:.0%}'}</td></tr>"
-        for f in coverage.found
-    )
-    return (
-        '<h2 id="coverage">What the detector checks</h2>'
-        f'<p class="note">{_e(coverage.summary)} A technique this detector cannot find is '
-        "absent from every table below, whatever the articles say.</p>"
-        "<details><summary>Techniques it can find, with their precision on the development "
-        f"articles</summary><table><tbody>{rows}</tbody></table></details>"
+    return render(
+        "dashboard.html.j2",
+        vega_bundle=_vega_bundle(),
+        facts=facts,
+        notes=notes,
+        coverage=coverage,
+        charts=[
+            {"name": name, "title": title, "about": about.format(period=summary.period)}
+            for name, title, about in _VIEWS
+            if name in specs
+        ],
+        phrase_rows=[(title, "; ".join(items)) for title, items in phrase_rows.items()],
+        articles=[
+            a | {"name": a["title"] or a["id"], "link": links.get(a["id"])}
+            for a in summary.top_articles
+        ],
+        folder=folder.name,
+        csv_names=list(_CSVS),
+        specs=specs,
     )
 
 
