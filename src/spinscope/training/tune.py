@@ -49,11 +49,16 @@ def _rows(doc_id: str, spans: Iterable[Span]) -> list[tuple[str, str, int, int]]
 
 def evaluate_decoding(items: Sequence[Item], cfg: DecodeConfig) -> dict[str, float]:
     """FLC and SI figures of decoding ``items`` with ``cfg`` against their ``techniques`` layer."""
+    return _figures(items, [decode(it.doc.text, it.offsets, it.probs, cfg) for it in items])
+
+
+def _figures(items: Sequence[Item], decoded: Sequence[Sequence[Span]]) -> dict[str, float]:
+    """FLC and SI figures of ``decoded`` (one span list per item) against the gold."""
     gold: list[tuple[str, str, int, int]] = []
     pred: list[tuple[str, str, int, int]] = []
-    for it in items:
+    for it, spans in zip(items, decoded, strict=True):
         gold += _rows(it.doc.id, it.doc.layer("techniques"))
-        pred += _rows(it.doc.id, decode(it.doc.text, it.offsets, it.probs, cfg))
+        pred += _rows(it.doc.id, spans)
     flc = score_flc(gold, pred)
     si = score_si([(g[0], g[2], g[3]) for g in gold], [(p[0], p[2], p[3]) for p in pred])
     out = {f"flc_{k}": v for k, v in flc.items()}
@@ -124,12 +129,19 @@ def fit_calibration(
 def tune_threshold(
     items: Sequence[Item], cfg: DecodeConfig, grid: Sequence[float] | None = None
 ) -> tuple[DecodeConfig, list[dict[str, Any]]]:
-    """Choose the cut-off on calibrated scores that maximises pooled FLC F1."""
+    """Choose the cut-off on calibrated scores that maximises pooled FLC F1.
+
+    The spans proposed do not depend on the cut-off, so the articles are decoded once and the
+    spans filtered by score for each value of the grid.
+    """
     grid = grid if grid is not None else [round(0.02 * i, 2) for i in range(21)]
+    every = [
+        decode(it.doc.text, it.offsets, it.probs, replace(cfg, threshold=0.0)) for it in items
+    ]
     table = []
     best: tuple[float, float] | None = None
     for t in grid:
-        f = evaluate_decoding(items, replace(cfg, threshold=t))
+        f = _figures(items, [[s for s in spans if s.score >= t] for spans in every])
         table.append({"threshold": t, **{k: v for k, v in f.items() if "/" not in k}})
         if best is None or f["flc_f1"] > best[0]:
             best = (f["flc_f1"], t)
