@@ -50,3 +50,13 @@ def test_train_command_trains_tunes_and_exports_a_loadable_model(
     assert not (folder / "model.fp32.onnx").exists()
     spans = Tagger(folder, threshold=0.0).predict([Document("x", "A shameful plan.")])[0]
     assert all(0 <= s.start < s.end <= 16 for s in spans)
+
+    # model selection by epoch: export the weights of epoch 1 again, tuned on its stored outputs
+    (out / "model").rename(out / "model-trained")
+    again = train_command(root, out, epochs=1, base_model=str(base), bf16=False, export_epoch=1)
+    assert again["epoch"] == 1 and again["dev_tuned"] == summary["dev_tuned"]
+    assert (
+        json.loads((out / "model" / "config.json").read_text())["decode"] == config_json["decode"]
+    )
+    with pytest.raises(Exception, match="no weights for epoch 2"):
+        train_command(root, out, epochs=1, base_model=str(base), bf16=False, export_epoch=2)

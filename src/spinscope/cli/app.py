@@ -302,6 +302,15 @@ def train(
             "collapses to constant outputs without it)."
         ),
     ] = False,
+    export_epoch: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Do not train: export the weights saved after this epoch of the run in --out "
+            "(model_epoch<N>.pt, or model.pt for the last), with decoding tuned on that "
+            "epoch's stored dev outputs.",
+        ),
+    ] = None,
 ) -> None:
     """Train the technique tagger and export it for onnxruntime (needs the train extra).
 
@@ -329,6 +338,7 @@ def train(
             attention_dropout=attention_dropout,
             layers=layers,
             prior_bias=prior_bias,
+            export_epoch=export_epoch,
             **({"decode_from": decode_from} if decode_from is not None else {}),
         )
     stderr().print(f"trained model written to {out}" if result is None else str(result))

