@@ -105,3 +105,29 @@ def test_a_technique_the_model_cannot_tell_apart_is_named_as_an_alternative() ->
     assert list(spans["Name_Calling-Labeling"].meta["alternatives"]) == ["Doubt"]
     assert "alternatives" not in spans["Loaded_Language"].meta
     assert "Name_Calling-Labeling" in spans["Doubt"].meta["alternatives"]
+
+
+def _runs_by_hand(p: list[float], high: float, low: float) -> list[tuple[int, int]]:
+    out, i = [], 0
+    while i < len(p):
+        if p[i] < low:
+            i += 1
+            continue
+        j = i
+        while j < len(p) and p[j] >= low:
+            j += 1
+        if max(p[i:j]) >= high:
+            out.append((i, j))
+        i = j
+    return out
+
+
+@given(
+    st.lists(st.floats(0, 1, allow_nan=False, width=32), max_size=60),
+    st.floats(0.05, 1),
+    st.floats(0.05, 1),
+)
+def test_runs_match_a_plain_loop(p: list[float], high: float, ratio: float) -> None:
+    probs = np.array(p, dtype=np.float32)
+    low = high * ratio
+    assert runs(probs, high, low) == _runs_by_hand(probs.tolist(), high, low)

@@ -119,21 +119,15 @@ class DecodeConfig:
 
 def runs(p: npt.NDArray[np.float32], high: float, low: float) -> list[tuple[int, int]]:
     """Token runs ``[i, j)`` holding a token ``>= high`` whose tokens are all ``>= low``."""
-    above = p >= low
-    out: list[tuple[int, int]] = []
-    n = len(p)
-    i = 0
-    while i < n:
-        if not above[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and above[j]:
-            j += 1
-        if float(p[i:j].max()) >= high:
-            out.append((i, j))
-        i = j
-    return out
+    above = np.asarray(p) >= low
+    if not above.any():
+        return []
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], above, [False])).astype(np.int8)))
+    starts, ends = edges[0::2], edges[1::2]
+    peaks = np.maximum.reduceat(np.asarray(p), starts)
+    return [
+        (int(i), int(j)) for i, j, peak in zip(starts, ends, peaks, strict=True) if peak >= high
+    ]
 
 
 def snap(text: str, start: int, end: int) -> tuple[int, int]:
