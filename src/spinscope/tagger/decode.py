@@ -27,6 +27,7 @@ fragments. Here, per output column:
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -119,12 +120,13 @@ class DecodeConfig:
 
 def runs(p: npt.NDArray[np.float32], high: float, low: float) -> list[tuple[int, int]]:
     """Token runs ``[i, j)`` holding a token ``>= high`` whose tokens are all ``>= low``."""
-    above = np.asarray(p) >= low
+    q = np.asarray(p, dtype=np.float64)  # compared as Python floats are, whatever p's dtype
+    above = q >= low
     if not above.any():
         return []
     edges = np.flatnonzero(np.diff(np.concatenate(([False], above, [False])).astype(np.int8)))
     starts, ends = edges[0::2], edges[1::2]
-    peaks = np.maximum.reduceat(np.asarray(p), starts)
+    peaks = np.maximum.reduceat(q, starts)
     return [
         (int(i), int(j)) for i, j, peak in zip(starts, ends, peaks, strict=True) if peak >= high
     ]
@@ -201,26 +203,46 @@ def alternatives(mean: npt.NDArray[np.float32], technique: str) -> list[str]:
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _norm(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
+class _Words:
+    """The words of a text, lower-cased, with their offsets: finds phrases without regexes.
+
+    A phrase occurs where its words follow one another, whatever non-word characters separate
+    them ("great country" matches "Great, country").
+    """
+
+    def __init__(self, text: str) -> None:
+        found = list(_WORD.finditer(text))
+        self.words = [m.group().lower() for m in found]
+        self.starts = [m.start() for m in found]
+        self.at: dict[str, list[int]] = defaultdict(list)
+        for i, word in enumerate(self.words):
+            self.at[word].append(i)
+
+    def occurrences(self, phrase: list[str]) -> list[int]:
+        """The character offsets where the words of ``phrase`` occur, in order."""
+        if not phrase:
+            return []
+        k = len(phrase)
+        return [
+            self.starts[i] for i in self.at.get(phrase[0], ()) if self.words[i : i + k] == phrase
+        ]
 
 
-def _phrase_pattern(phrase: str) -> str:
-    """A regex for the words of a normalised ``phrase``, whatever separates them in the text."""
-    return r"\b" + r"\W+".join(map(re.escape, phrase.split())) + r"\b"
+def _phrase(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
 
 
-def repetition_spans(text: str, spans: Iterable[Span]) -> list[Span]:
-    """Repetition spans for model spans whose normalised text occurred earlier in ``text``."""
+def repetition_spans(text: str, spans: Iterable[Span], words: _Words | None = None) -> list[Span]:
+    """Repetition spans for model spans whose words occurred earlier in ``text``."""
     out: list[Span] = []
     seen: set[tuple[int, int]] = set()
-    lowered = text.lower()
+    words = words if words is not None else _Words(text)
     for span in spans:
-        phrase = _norm(text[span.start : span.end])
-        if len(phrase) < 4 or (span.start, span.end) in seen:
+        phrase = _phrase(text[span.start : span.end])
+        if len(" ".join(phrase)) < 4 or (span.start, span.end) in seen:
             continue
-        first = re.search(_phrase_pattern(phrase), lowered)
-        if first is not None and first.start() < span.start:
+        where = words.occurrences(phrase)
+        if where and where[0] < span.start:
             seen.add((span.start, span.end))
             out.append(
                 Span(
@@ -233,12 +255,6 @@ def repetition_spans(text: str, spans: Iterable[Span]) -> list[Span]:
                 )
             )
     return out
-
-
-def _occurrences(text: str, phrase: str) -> int:
-    if not phrase.split():
-        return 0
-    return len(re.findall(_phrase_pattern(phrase), text.lower()))
 
 
 def decode(
@@ -275,15 +291,17 @@ def decode(
                 meta["alternatives"] = others
             found.append(Span(run.start, run.end, name, round(score, 4), source, meta))
     if cfg.repetition_rule:
+        words = _Words(text)
         kept = [
             s
             for s in found
-            if s.label != "Repetition" or _occurrences(text, _norm(text[s.start : s.end])) >= 2
+            if s.label != "Repetition"
+            or len(words.occurrences(_phrase(text[s.start : s.end]))) >= 2
         ]
         existing = {(s.start, s.end) for s in kept if s.label == "Repetition"}
         extra = [
             r
-            for r in repetition_spans(text, [s for s in kept if s.label != "Repetition"])
+            for r in repetition_spans(text, [s for s in kept if s.label != "Repetition"], words)
             if (r.start, r.end) not in existing
         ]
         found = kept + extra
