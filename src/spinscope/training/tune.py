@@ -185,28 +185,31 @@ def tune_decoding(
 
 
 def tune_possible_floor(
-    items: Sequence[Item], cfg: DecodeConfig, *, precision: float = 0.10, window: int = 50
+    items: Sequence[Item],
+    cfg: DecodeConfig,
+    *,
+    precision: float = 0.10,
+    width: float = 0.02,
+    min_spans: int = 20,
 ) -> DecodeConfig:
     """``cfg`` with ``possible_floor``: the lowest score still worth showing as ``possible``.
 
-    The dev spans scored below the cut-off are taken from the highest score down; the floor is
-    the lowest score at which the ``window`` spans just above it (it included; at first, the
-    ``window`` highest) are still at least ``precision`` precise on average (a span's precision:
-    the share of it covered by gold spans of its technique, as FLC counts it). ``None`` when
-    no span below the cut-off reaches that.
+    The dev spans scored below the cut-off are put in bins of ``width`` going down from it; the
+    floor is the lower edge of the last bin, in that walk, whose spans are on average at least
+    ``precision`` precise (a span's precision: the share of it covered by gold spans of its
+    technique, as FLC counts it) and that holds at least ``min_spans`` spans. ``None`` when the
+    first bin below the cut-off already fails.
     """
     triples = calibration_targets(items, cfg)  # raw scores: calibrate them as decode does
-    below = sorted(
-        ((cfg.calibrate(label, raw), target) for label, raw, target in triples),
-        key=lambda pair: -pair[0],
-    )
-    below = [(round(s, 4), t) for s, t in below if round(s, 4) < cfg.threshold]
+    scored = [(round(cfg.calibrate(label, raw), 4), target) for label, raw, target in triples]
     floor: float | None = None
-    for i, (score, _) in enumerate(below):
-        near = below[max(0, i - window + 1) : max(i + 1, window)]
-        if sum(t for _, t in near) / len(near) < precision:
+    top = cfg.threshold
+    while top - width >= 0.0:
+        low = round(top - width, 4)
+        inside = [t for s, t in scored if low <= s < top]
+        if len(inside) < min_spans or sum(inside) / len(inside) < precision:
             break
-        floor = score
+        floor, top = low, low
     return replace(cfg, possible_floor=floor)
 
 
