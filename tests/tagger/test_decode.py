@@ -131,3 +131,20 @@ def test_runs_match_a_plain_loop(p: list[float], high: float, ratio: float) -> N
     probs = np.array(p, dtype=np.float32)
     low = high * ratio
     assert runs(probs, high, low) == _runs_by_hand(probs.tolist(), high, low)
+
+
+def test_a_second_lower_level_proposes_weak_runs_that_no_main_run_overlaps() -> None:
+    text = "a shameful plan and a vile plot"
+    offsets = _word_offsets(text)
+    probs = np.zeros((len(offsets), len(OUTPUTS)), dtype=np.float32)
+    col = column("Loaded_Language")
+    probs[1, col] = 0.9  # "shameful": a main run
+    probs[2, col] = 0.35  # "plan": below the main run's low level (0.42), above 0.3
+    probs[5, col] = 0.4  # "vile": only from the lower level
+    main = DecodeConfig(high=0.6, low_ratio=0.7, max_gap=0)
+    assert [text[s.start : s.end] for s in decode(text, offsets, probs, main)] == ["shameful"]
+    both = DecodeConfig(high=0.6, low_ratio=0.7, max_gap=0, possible_high=0.3)
+    found = [text[s.start : s.end] for s in decode(text, offsets, probs, both)]
+    # at level 0.3 "shameful plan" is one run: it overlaps the main run, so only "vile" is new
+    assert found == ["shameful", "vile"]
+    assert both.for_si().possible_high is None

@@ -4,7 +4,9 @@ Decoding is where a naive tagger loses most: thresholding each word piece alone 
 fragments. Here, per output column:
 
 1. **Hysteresis**: a run starts at a token whose probability reaches ``high`` and extends over
-   neighbours whose probability stays at or above ``low`` (``low = high * low_ratio``).
+   neighbours whose probability stays at or above ``low`` (``low = high * low_ratio``). With
+   ``possible_high``, runs from that lower level that overlap no main run of their technique
+   are proposed too (they are scored like the others, so most are ``possible`` spans).
 2. **Gap merging**: runs of the same technique separated by at most ``max_gap`` characters of
    text are merged (METHODS.md: 10–40 characters helped the SemEval systems).
 3. **Word snapping and trimming**: a span is widened to whole words and trimmed of surrounding
@@ -76,6 +78,10 @@ class DecodeConfig:
     #: the lowest score shown as a ``possible`` span (below :attr:`threshold`): where the
     #: precision of the dev spans around that score falls under 10 % (``None``: no such tier)
     possible_floor: float | None = None
+    #: a second, lower ``high``: runs that start only from it (none of the main runs of their
+    #: technique overlaps them) are proposed too; scored like the others, they mostly land in
+    #: the possible tier (``None``: no second level)
+    possible_high: float | None = None
 
     def with_threshold(self, threshold: float) -> DecodeConfig:
         """The settings for a user's cut-off on calibrated scores.
@@ -99,7 +105,7 @@ class DecodeConfig:
     def for_si(self) -> DecodeConfig:
         """The settings for span identification: ``si_high`` for every technique, no cut-off."""
         high = self.high if self.si_high is None else self.si_high
-        return replace(self, high=high, high_by_technique={}, threshold=0.0)
+        return replace(self, high=high, high_by_technique={}, threshold=0.0, possible_high=None)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready settings."""
@@ -257,6 +263,22 @@ def repetition_spans(text: str, spans: Iterable[Span], words: _Words | None = No
     return out
 
 
+def _column_runs(
+    text: str,
+    offsets: npt.NDArray[np.int64],
+    p: npt.NDArray[np.float32],
+    high: float,
+    cfg: DecodeConfig,
+) -> list[_Run]:
+    """One technique column's runs from ``high``: hysteresis, word snapping, gap merging."""
+    raw: list[_Run] = []
+    for i, j in runs(p, high, high * cfg.low_ratio):
+        s, e = snap(text, int(offsets[i, 0]), int(offsets[j - 1, 1]))
+        if e > s:
+            raw.append(_Run(s, e, float(p[i:j].sum()), j - i, i, j))
+    return [r for r in _merge(raw, text, cfg.max_gap) if r.end - r.start >= cfg.min_chars]
+
+
 def decode(
     text: str,
     offsets: npt.NDArray[np.int64],
@@ -276,14 +298,15 @@ def decode(
             continue
         high = cfg.high_by_technique.get(name, cfg.high)
         p = probs[:, k]
-        raw: list[_Run] = []
-        for i, j in runs(p, high, high * cfg.low_ratio):
-            s, e = snap(text, int(offsets[i, 0]), int(offsets[j - 1, 1]))
-            if e > s:
-                raw.append(_Run(s, e, float(p[i:j].sum()), j - i, i, j))
-        for run in _merge(raw, text, cfg.max_gap):
-            if run.end - run.start < cfg.min_chars:
-                continue
+        strong = _column_runs(text, offsets, p, high, cfg)
+        weak: list[_Run] = []
+        if cfg.possible_high is not None and cfg.possible_high < high:
+            weak = [
+                r
+                for r in _column_runs(text, offsets, p, cfg.possible_high, cfg)
+                if not any(r.start < m.end and m.start < r.end for m in strong)
+            ]
+        for run in strong + weak:
             score = cfg.calibrate(name, run.psum / run.n)
             meta: dict[str, Any] = {"category": category_of(name)}
             others = alternatives(probs[run.first : run.last].mean(0), name)

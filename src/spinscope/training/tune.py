@@ -29,6 +29,7 @@ __all__ = [
     "paragraph_f1",
     "tune_decoding",
     "tune_possible_floor",
+    "tune_possible_high",
     "tune_si",
     "tune_threshold",
 ]
@@ -158,7 +159,9 @@ def tune_decoding(
        calibrations (:func:`fit_calibration`) and choose the cut-off on calibrated scores
        (:func:`tune_threshold`); keep the point with the best pooled FLC F1;
     2. choose the span-identification threshold ``si_high`` (:func:`tune_si`);
-    3. choose the lowest score of a ``possible`` span (:func:`tune_possible_floor`).
+    3. add a lower proposal level for the possible tier where FLC F1 allows
+       (:func:`tune_possible_high`);
+    4. choose the lowest score of a ``possible`` span (:func:`tune_possible_floor`).
 
     Returns the chosen config and one record per setting tried.
     """
@@ -181,7 +184,35 @@ def tune_decoding(
             best = (figures["flc_f1"], cfg)
     assert best is not None
     chosen, si_table = tune_si(items, best[1])
-    return tune_possible_floor(items, chosen), table + si_table
+    chosen, weak_table = tune_possible_high(items, chosen, best[0])
+    return tune_possible_floor(items, chosen), table + si_table + weak_table
+
+
+def tune_possible_high(
+    items: Sequence[Item],
+    cfg: DecodeConfig,
+    f1: float,
+    levels: Sequence[float] = (0.3, 0.4),
+    tolerance: float = 0.005,
+) -> tuple[DecodeConfig, list[dict[str, Any]]]:
+    """Add a second, lower proposal level if pooled FLC F1 stays within ``tolerance`` of ``f1``.
+
+    The weak runs feed the ``possible`` tier (what a reader should see when the model is
+    unsure); with them the calibrations and the cut-off are fitted again. Of the ``levels``
+    that keep FLC F1 within ``tolerance``, the lowest is kept; none when all lose more.
+    """
+    table: list[dict[str, Any]] = []
+    kept = cfg
+    for level in sorted(levels, reverse=True):
+        if level >= cfg.high:
+            continue
+        trial = fit_calibration(items, replace(cfg, possible_high=level))
+        trial, _ = tune_threshold(items, trial, [round(0.02 * i, 2) for i in range(16)])
+        figures = evaluate_decoding(items, trial)
+        table.append({"possible_high": level, "threshold": trial.threshold, **figures})
+        if figures["flc_f1"] >= f1 - tolerance:
+            kept = trial
+    return kept, table
 
 
 def tune_possible_floor(
