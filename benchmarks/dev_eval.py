@@ -133,8 +133,8 @@ def write_coverage(
         sys.exit("--write-coverage needs every training language (leave out --lang)")
     counts = ", ".join(f"{lang} {len(dev[lang])}" for lang in langs)
     measured_on = (
-        f"{sum(len(d) for d in dev.values())} development articles ({counts}; non-English "
-        "spans approximate)"
+        f"{sum(len(d) for d in dev.values())} development articles: {counts}; non-English "
+        "spans approximate"
     )
     for folder in folders:
         path = Path(folder) / "config.json"

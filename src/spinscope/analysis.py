@@ -346,6 +346,8 @@ class Analysis:
     frames: tuple[FrameScore, ...] | None = None
     #: which techniques the detector can find, with dev precision; ``None`` when unknown
     coverage: Coverage | None = None
+    #: the frame model's cross-validated micro-F1, shown with the frames; ``None``: unknown
+    frames_cv_micro_f1: float | None = None
 
     @property
     def language(self) -> str | None:
@@ -428,6 +430,7 @@ class Analysis:
             "genre": self.genre.to_dict() if self.genre is not None else None,
             "frames": [f.to_dict() for f in self.frames] if self.frames is not None else None,
             "coverage": self.coverage.to_dict() if self.coverage is not None else None,
+            "frames_cv_micro_f1": self.frames_cv_micro_f1,
         }
 
     def to_json(self, **kwargs: Any) -> str:
@@ -559,6 +562,7 @@ def _analysis_from_dict(data: Mapping[str, Any]) -> Analysis:
         coverage=(
             Coverage.from_dict(data["coverage"]) if data.get("coverage") is not None else None
         ),
+        frames_cv_micro_f1=data.get("frames_cv_micro_f1"),
     )
 
 
@@ -860,6 +864,7 @@ def build_analysis(
     notes: Sequence[Notice] = (),
     language: str | None = None,
     coverage: Coverage | None = None,
+    frames_cv_micro_f1: float | None = None,
 ) -> Analysis:
     """Assemble the :class:`Analysis` of ``doc`` from a detector's ``spans`` (no model runs).
 
@@ -889,7 +894,7 @@ def build_analysis(
     notes = list(notes)
     withheld = _genre_withheld(language_check, len(sentences))
     if withheld is not None and (genre is not None or frames is not None):
-        genre, frames = None, None
+        genre, frames, frames_cv_micro_f1 = None, None, None
         notes.append(Notice("genre_withheld", withheld))
     return Analysis(
         id=doc.id,
@@ -910,4 +915,5 @@ def build_analysis(
             tuple(sorted(frames, key=lambda f: (-f.score, f.frame))) if frames is not None else None
         ),
         coverage=coverage,
+        frames_cv_micro_f1=frames_cv_micro_f1 if frames is not None else None,
     )

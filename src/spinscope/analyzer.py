@@ -234,6 +234,9 @@ class Analyzer:
                     url=urls[i] if urls else None,
                     genre=article.genre if article is not None else None,
                     frames=article.frames if article is not None else None,
+                    frames_cv_micro_f1=(
+                        article.frames_cv_micro_f1 if article is not None else None
+                    ),
                     notes=notes,
                     language=code,
                     coverage=coverage,

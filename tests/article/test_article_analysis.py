@@ -56,6 +56,8 @@ def test_reports_show_genre_and_frames() -> None:
     md = render_markdown(a)
     assert f"- **Genre** (a rough guess): {a.genre.label} (" in md
     assert "- **Frames** (a rough guess): " in md
+    assert a.frames_cv_micro_f1 is not None
+    assert f"cross-validated micro-F1 {a.frames_cv_micro_f1:.2f}" in text
     # below the findings: the summary comes first on every surface
     assert md.index("### Summary") < md.index("**Genre**")
     assert text.index("Summary") < text.index("Genre: ")

@@ -31,7 +31,7 @@ def test_options_are_forwarded(invoke, fake_run, tmp_path):
     options = (
         "--epochs 2 --seed 7 --all --base-model my-encoder --languages en,ge,ru "
         "--paragraph-weight 0.5 --freeze-word-embeddings --attention-dropout 0 --layers 6 "
-        "--prior-bias"
+        "--prior-bias --export-epoch 3"
     )
     result = invoke("train", options, "--data", data, "-o", tmp_path / "run")
     assert result.exit_code == 0, result.output
@@ -49,6 +49,7 @@ def test_options_are_forwarded(invoke, fake_run, tmp_path):
             "attention_dropout": 0.0,
             "layers": 6,
             "prior_bias": True,
+            "export_epoch": 3,
         }
     ]
     assert f"trained into {tmp_path / 'run'}" in result.stderr
@@ -72,6 +73,7 @@ def test_defaults(invoke, fake_run, tmp_path, monkeypatch):
         "attention_dropout": None,
         "layers": None,
         "prior_bias": False,
+        "export_epoch": None,
     }
 
 

@@ -65,6 +65,7 @@ def test_stable_field_names(harbour_analysis) -> None:
         "genre",
         "frames",
         "coverage",
+        "frames_cv_micro_f1",
     ]
     assert list(data["genre"]) == [
         "label",

@@ -170,6 +170,8 @@ class ArticlePrediction:
     genre: GenreSignal
     frames: tuple[FrameScore, ...]
     note: str | None = None
+    #: the frame model's cross-validated micro-F1 (its measured accuracy), when known
+    frames_cv_micro_f1: float | None = None
 
     @property
     def selected_frames(self) -> tuple[str, ...]:
@@ -372,6 +374,7 @@ class ArticleModels:
         threshold = self.frame_threshold
         used = self.features
         cv = self.config.get("cv", {}).get("genre", {}).get("macro_f1")
+        frames_cv = self.config.get("cv", {}).get("frames", {}).get("micro_f1")
         out = []
         for g_row, f_row in zip(genres, frames, strict=True):
             genre = GenreSignal(
@@ -390,7 +393,14 @@ class ArticleModels:
                     key=lambda f: (-f.score, f.frame),
                 )
             )
-            out.append(ArticlePrediction(genre, scores, self._note))
+            out.append(
+                ArticlePrediction(
+                    genre,
+                    scores,
+                    self._note,
+                    float(frames_cv) if frames_cv is not None else None,
+                )
+            )
         return out
 
 

@@ -194,10 +194,15 @@ def frames_line(analysis: Analysis, most: int = 5) -> str | None:
         if not analysis.frames:
             return "none"
         top = analysis.frames[0]
-        return f"none clearly (likeliest: {top.title} {top.score:.0%})"
+        return f"none clearly (likeliest: {top.title} {top.score:.0%})" + _frames_caveat(analysis)
     shown = " · ".join(f"{f.title} {f.score:.0%}" for f in chosen[:most])
     more = f" · and {len(chosen) - most} more" if len(chosen) > most else ""
-    return shown + more
+    return shown + more + _frames_caveat(analysis)
+
+
+def _frames_caveat(analysis: Analysis) -> str:
+    f1 = analysis.frames_cv_micro_f1
+    return f". A rough guess: cross-validated micro-F1 {f1:.2f}." if f1 is not None else ""
 
 
 #: Longest file-name stem, in UTF-8 bytes (file systems allow 255 bytes per name).

@@ -1,12 +1,9 @@
 """One loaded model per process, and an analyzer for each threshold that requests ask for.
 
-An :class:`~spinscope.analyzer.Analyzer` takes its threshold at construction, and the tagger
-applies it while decoding: below the tuned cut-off it also proposes spans at a lower
-activation (:meth:`~spinscope.tagger.decode.DecodeConfig.with_threshold`), and the hybrid
-drops a rule span where a tagger span *above the threshold* overlaps it. Filtering one
-analysis's spans by score is therefore not the same as analysing at another threshold. So each
-threshold gets its own analyzer, built in microseconds: a shallow copy of the loaded tagger
-(same ONNX session and tokenizer) with that threshold's decoding settings
+An :class:`~spinscope.analyzer.Analyzer` takes its threshold at construction: it decides which
+spans are ``likely`` (the rest, down to the model's possible floor, are ``possible``) and which
+rule spans the hybrid keeps. Each threshold gets its own analyzer, built in microseconds: a
+shallow copy of the loaded tagger (same ONNX session and tokenizer) at that threshold
 (:meth:`~spinscope.tagger.model.Tagger.with_threshold`). The rule-based baseline, whose
 threshold is a plain score filter, is shared as it is.
 

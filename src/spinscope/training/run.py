@@ -178,6 +178,8 @@ def train_command(
                 "train": asdict(replace(cfg, extra={})),
                 "train_articles": len(train),
                 "base_model": base_model,
+                # the epoch whose weights these are (--export-epoch), else the last
+                "weights_epoch": export_epoch or cfg.epochs,
                 "languages": list(cfg.languages),
                 "technique_counts": dict(
                     Counter(s.label for d in train for s in d.layer("techniques"))
