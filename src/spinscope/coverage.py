@@ -20,7 +20,7 @@ from typing import Any
 
 from spinscope.taxonomy import TECHNIQUES, technique
 
-__all__ = ["Coverage", "TechniqueFigures", "coverage_record"]
+__all__ = ["Coverage", "TechniqueFigures", "coverage_record", "stored_coverage"]
 
 
 @dataclass(frozen=True)
@@ -134,3 +134,9 @@ def coverage_record(flc: Mapping[str, float], measured_on: str) -> dict[str, Any
         metric, name = key.split("/", 1)
         techniques.setdefault(name, {})[metric] = round(float(value), 4)
     return {"measured_on": measured_on, "techniques": dict(sorted(techniques.items()))}
+
+
+def stored_coverage(config: Mapping[str, Any], detector: str) -> Coverage | None:
+    """The coverage of ``detector`` stored in a model's ``config.json`` (``None``: none)."""
+    record = config.get("coverage", {}).get(detector)
+    return Coverage.from_record(detector, record) if record else None

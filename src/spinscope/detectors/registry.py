@@ -73,7 +73,7 @@ def detector_coverage(name: str | None) -> Coverage | None:
     """
     import json
 
-    from spinscope.coverage import Coverage
+    from spinscope.coverage import stored_coverage
     from spinscope.detectors.baseline import BaselineDetector
     from spinscope.tagger.model import default_model_dir
 
@@ -82,7 +82,4 @@ def detector_coverage(name: str | None) -> Coverage | None:
         return BaselineDetector().coverage
     if not config.is_file():
         return None
-    record = (
-        json.loads(config.read_text(encoding="utf-8")).get("coverage", {}).get(name or "hybrid")
-    )
-    return Coverage.from_record(name or "hybrid", record) if record else None
+    return stored_coverage(json.loads(config.read_text(encoding="utf-8")), name or "hybrid")

@@ -91,12 +91,8 @@ class AnalyzerPool:
 
         model: Any = self.base.load()._model
         articles = self.base.article_models
-        if isinstance(model, HybridDetector):
-            detector: Any = HybridDetector(
-                model.tagger.with_threshold(threshold), model.baseline, threshold=threshold
-            )
-        elif isinstance(model, Tagger):
-            detector = model.with_threshold(threshold)
+        if isinstance(model, HybridDetector | Tagger):
+            detector: Any = model.with_threshold(threshold)
         elif isinstance(self.base.detector, str) or self.base.detector is None:
             # the baseline (chosen, or standing in for a missing model): cheap to load, and
             # loading it again keeps the fallback note

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from spinscope.coverage import Coverage
+from spinscope.coverage import Coverage, stored_coverage
 from spinscope.detectors.base import BaseDetector
 from spinscope.document import Document, Span
 from spinscope.errors import InputError, ModelError
@@ -160,8 +160,7 @@ class Tagger(BaseDetector):
         ``None`` when the model's config holds none (see :mod:`spinscope.coverage`).
         """
         self.load()
-        record = self.config.get("coverage", {}).get(detector)
-        return Coverage.from_record(detector, record) if record else None
+        return stored_coverage(self.config, detector)
 
     @property
     def coverage(self) -> Coverage | None:
