@@ -21,15 +21,13 @@ import json
 import pickle
 from pathlib import Path
 
-import numpy as np
-
 from spinscope.corpora import load_semeval2023
 from spinscope.corpora.datapath import data_root
 from spinscope.corpora.splits import corpus_code, dev_ids
 from spinscope.scoring import score_flc
 from spinscope.tagger.decode import DecodeConfig, decode
 from spinscope.taxonomy import category_of
-from spinscope.training.tune import Item, crossfit, paragraph_f1, tune_decoding
+from spinscope.training.tune import Item, covered_share, crossfit, paragraph_f1, tune_decoding
 
 
 def alternatives_check(items: list[Item], cfg: DecodeConfig) -> str:
@@ -46,18 +44,9 @@ def alternatives_check(items: list[Item], cfg: DecodeConfig) -> str:
                 continue
             row = sums[bool(span.meta.get("alternatives"))]
             row[0] += 1
-            for k, by_category in enumerate((False, True), start=1):
-                covered = np.zeros(len(span), dtype=bool)
-                for g in gold:
-                    same = (
-                        category_of(g.label) == category_of(span.label)
-                        if by_category
-                        else g.label == span.label
-                    )
-                    if same and g.overlaps(span):
-                        lo = max(g.start, span.start) - span.start
-                        covered[lo : min(g.end, span.end) - span.start] = True
-                row[k] += float(covered.mean()) if len(span) else 0.0
+            category = category_of(span.label)
+            row[1] += covered_share(span, [g for g in gold if g.label == span.label])
+            row[2] += covered_share(span, [g for g in gold if category_of(g.label) == category])
     lines = ["spans with / without alternatives: count, technique precision, category precision"]
     for has in (True, False):
         n, tech, cat = sums[has]

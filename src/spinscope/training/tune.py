@@ -23,6 +23,7 @@ from spinscope.tagger.decode import Calibration, DecodeConfig, decode
 __all__ = [
     "Item",
     "calibration_targets",
+    "covered_share",
     "crossfit",
     "evaluate_decoding",
     "fit_calibration",
@@ -89,6 +90,18 @@ def paragraph_f1(items: Sequence[Item], cfg: DecodeConfig) -> float:
     return 2 * tp / max(2 * tp + fp + fn, 1)
 
 
+def covered_share(span: Span, gold: Iterable[Span]) -> float:
+    """The share of ``span``'s characters that the ``gold`` spans cover (0 for an empty span)."""
+    if not len(span):
+        return 0.0
+    covered = np.zeros(len(span), dtype=bool)
+    for g in gold:
+        if g.overlaps(span):
+            lo = max(g.start, span.start) - span.start
+            covered[lo : min(g.end, span.end) - span.start] = True
+    return float(covered.mean())
+
+
 def calibration_targets(items: Sequence[Item], cfg: DecodeConfig) -> list[tuple[str, float, float]]:
     """``(technique, raw score, target)`` per decoded span.
 
@@ -100,12 +113,8 @@ def calibration_targets(items: Sequence[Item], cfg: DecodeConfig) -> list[tuple[
     for it in items:
         gold = it.doc.layer("techniques")
         for span in decode(it.doc.text, it.offsets, it.probs, uncal):
-            covered = np.zeros(len(span), dtype=bool)
-            for g in gold:
-                if g.label == span.label and g.overlaps(span):
-                    lo = max(g.start, span.start) - span.start
-                    covered[lo : min(g.end, span.end) - span.start] = True
-            out.append((span.label, span.score, float(covered.mean()) if len(span) else 0.0))
+            same = [g for g in gold if g.label == span.label]
+            out.append((span.label, span.score, covered_share(span, same)))
     return out
 
 
