@@ -197,12 +197,13 @@ class DetectorInfo:
 class GenreSignal:
     """What kind of piece the article is (SemEval-2023 subtask 1), with calibrated probabilities.
 
-    ``probabilities`` cover the genres the model can tell apart (opinion and reporting); the
-    genres in ``not_detected`` (satire: three English training examples) are never predicted.
-    The probabilities assume a fixed share of reporting before reading (stored with the model),
-    not the training mix (90% opinion), which is not the mix of real news. ``features`` names
-    what the model read (``tfidf``, ``tagger`` or both); ``cv_macro_f1`` is its cross-validated
-    score, so a reader can see how far to trust it.
+    ``probabilities`` cover the genres the model can tell apart (opinion, reporting and satire
+    for the shipped models); a genre in ``not_detected`` is never predicted (an older model
+    without satire). The probabilities assume a fixed genre mix before reading (stored with the
+    model, mostly reporting), not the training mix (mostly opinion), which is not the mix of
+    real news. ``features`` names what the model read (``tfidf``, ``tagger``, ``style``);
+    ``cv_macro_f1`` is its cross-validated score in the article's language, so a reader can
+    see how far to trust it.
     """
 
     label: str
@@ -828,14 +829,24 @@ def _notices(
     return tuple(out)
 
 
+#: The fewest words for which the genre and frames are given: the models were trained on
+#: whole articles (the shortest of the 1,025 training articles has 88 words), and a headline or
+#: a post of a few sentences does not show what kind of piece it comes from.
+GENRE_MIN_WORDS = 80
+
+
 def _genre_withheld(language: LanguageCheck, sentences: int) -> str | None:
     """Why the genre and frames are not shown (``None``: they are).
 
-    They mean nothing for a text too short to judge or in a language the article models were
-    not trained for.
+    They mean nothing for a text too short to judge (under :data:`GENRE_MIN_WORDS` words: a
+    headline, a post, a teaser) or in a language the article models were not trained for.
     """
-    if language.words < MIN_WORDS or sentences < MIN_SENTENCES:
-        return "No genre or frames: the text is too short to judge what kind of piece it is."
+    if language.words < GENRE_MIN_WORDS or sentences < MIN_SENTENCES:
+        return (
+            f"No genre or frames: the text is too short to judge what kind of piece it is "
+            f"({language.words} words; the genre and frame models need at least "
+            f"{GENRE_MIN_WORDS}, a few paragraphs of an article)."
+        )
     if language.code is None or not language.supported:
         return (
             "No genre or frames: the article models do not read this text's language, so "
@@ -865,6 +876,7 @@ def build_analysis(
     language: str | None = None,
     coverage: Coverage | None = None,
     frames_cv_micro_f1: float | None = None,
+    language_check: LanguageCheck | None = None,
 ) -> Analysis:
     """Assemble the :class:`Analysis` of ``doc`` from a detector's ``spans`` (no model runs).
 
@@ -874,7 +886,9 @@ def build_analysis(
     are added to the warnings. ``language`` (an ISO 639-1 code) is the article's language;
     by default it is detected (:func:`~spinscope.signals.language.check_language`).
     A span scored below ``detector.threshold`` is a ``possible`` one; ``coverage`` is the
-    detector's coverage statement.
+    detector's coverage statement. ``language_check``, the result of
+    :func:`~spinscope.signals.language.check_language` on the text when the caller already
+    has it, saves detecting the language again.
     """
     from spinscope import __version__
 
@@ -885,7 +899,8 @@ def build_analysis(
     meta.pop("title", None)
     meta.pop("url", None)
     quotations = find_quotations(text)
-    language_check = check_language(text, language)
+    if language_check is None:
+        language_check = check_language(text, language)
     names = find_name_variants(text, language_check.code)
     sentences = doc.sentences
     technique_spans = _technique_spans(

@@ -18,7 +18,7 @@ from spinscope.coverage import Coverage
 from spinscope.detectors.base import Detector
 from spinscope.document import Document, Span
 from spinscope.errors import InputError, SpinscopeError
-from spinscope.signals.language import language_code
+from spinscope.signals.language import check_language, language_code
 
 if TYPE_CHECKING:
     from spinscope.article.models import ArticlePrediction
@@ -210,11 +210,14 @@ class Analyzer:
         code = language_code(language) if language is not None else None
         docs = [_as_document(a, i) for i, a in enumerate(articles)]
         self.load()
+        checks = [check_language(d.text, code) for d in docs]
         # a chunk at a time, so that the model's outputs held at once stay bounded
         found = [
             pair
             for b in range(0, len(docs), 16)
-            for pair in self._predict(docs[b : b + 16], progress)
+            for pair in self._predict(
+                docs[b : b + 16], progress, [c.code for c in checks[b : b + 16]]
+            )
         ]
         floor = self._min_score()
         info = self.info
@@ -240,17 +243,22 @@ class Analyzer:
                     notes=notes,
                     language=code,
                     coverage=coverage,
+                    language_check=checks[i],
                 )
             )
         return out
 
     def _predict(
-        self, docs: Sequence[Document], progress: Callable[[int, int], None] | None = None
+        self,
+        docs: Sequence[Document],
+        progress: Callable[[int, int], None] | None = None,
+        languages: Sequence[str | None] | None = None,
     ) -> list[tuple[list[Span], ArticlePrediction | None]]:
         """Each document's spans, and its genre and frames from the article models (if on).
 
         A detector built on the tagger gets the tagger's outputs, computed here once, and the
-        article models get the same outputs when they read that tagger.
+        article models get the same outputs when they read that tagger. ``languages`` (one
+        ISO code or ``None`` per document) choose the article models' per-language figures.
         """
         from spinscope.detectors.registry import tagger_of
 
@@ -268,7 +276,7 @@ class Analyzer:
         if self._articles is None:
             return [(doc_spans, None) for doc_spans in spans]
         reads = tagger is not None and self._articles.feature_tagger is tagger
-        signals = self._articles.predict(texts, probs=probs if reads else None)
+        signals = self._articles.predict(texts, probs=probs if reads else None, languages=languages)
         return list(zip(spans, signals, strict=True))
 
     def __repr__(self) -> str:

@@ -19,7 +19,15 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Calibration", "fit_platt", "logit", "sigmoid", "sigmoid_array"]
+__all__ = [
+    "Calibration",
+    "fit_platt",
+    "fit_temperature",
+    "logit",
+    "sigmoid",
+    "sigmoid_array",
+    "softmax_array",
+]
 
 #: Probabilities are kept this far from 0 and 1 before taking their logit.
 EPSILON = 1e-6
@@ -46,6 +54,55 @@ def sigmoid_array(z: npt.NDArray[_Float]) -> npt.NDArray[_Float]:
     """``1 / (1 + exp(-z))`` elementwise, in ``z``'s dtype, with ``z`` clipped to ``±CLIP``."""
     out: npt.NDArray[_Float] = 1.0 / (1.0 + np.exp(-np.clip(z, -CLIP, CLIP)))
     return out
+
+
+def softmax_array(z: npt.NDArray[_Float]) -> npt.NDArray[_Float]:
+    """Row-wise softmax of ``z`` (``(n, k)``), in ``z``'s dtype; rows sum to 1."""
+    shifted = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(np.clip(shifted, -CLIP * 10, 0.0))
+    out: npt.NDArray[_Float] = e / e.sum(axis=-1, keepdims=True)
+    return out
+
+
+def fit_temperature(
+    z: npt.ArrayLike, y: npt.ArrayLike, *, l2: float = 1e-3, iters: int = 300
+) -> tuple[float, npt.NDArray[np.float64]]:
+    """``(a, b)`` minimising the log-loss of ``softmax(a * z + b)`` against class indices ``y``.
+
+    The multi-class counterpart of :func:`fit_platt`: one scale ``a`` for all classes and one
+    bias per class (``b`` sums to 0), with an L2 pull towards ``a = 1, b = 0``. Gradient
+    descent with step halving; without examples, ``(1, 0)`` is returned.
+    """
+    zz = np.asarray(z, dtype=np.float64)
+    yy = np.asarray(y, dtype=np.int_)
+    k = zz.shape[1] if zz.ndim == 2 else 0
+    a, b = 1.0, np.zeros(k)
+    if len(yy) == 0 or k == 0:
+        return a, b
+    onehot = np.eye(k)[yy]
+
+    def loss(a_: float, b_: npt.NDArray[np.float64]) -> float:
+        p = softmax_array(a_ * zz + b_)
+        nll = -float(np.mean(np.log(np.clip((p * onehot).sum(1), 1e-12, None))))
+        return nll + l2 * ((a_ - 1.0) ** 2 + float((b_**2).sum()))
+
+    current, step = loss(a, b), 1.0
+    for _ in range(iters):
+        p = softmax_array(a * zz + b)
+        diff = (p - onehot) / len(yy)
+        grad_a = float((diff * zz).sum()) + 2 * l2 * (a - 1.0)
+        grad_b = diff.sum(0) + 2 * l2 * b
+        while step > 1e-8:
+            a_new, b_new = a - step * grad_a, b - step * grad_b
+            new = loss(a_new, b_new)
+            if new <= current:
+                a, b, current = a_new, b_new - b_new.mean(), new
+                step *= 1.5
+                break
+            step /= 2
+        else:
+            break
+    return float(a), b
 
 
 def fit_platt(

@@ -11,10 +11,11 @@ The tasks and the rows they take (see :mod:`spinscope.formats` for the file layo
   ``k`` times, its rows get the ``k`` best-ranked distinct techniques;
 * ``st3``: ``(id, paragraph, techniques)`` -- one row per line of a subtask-3 template; a
   paragraph (a 1-based line number) gets the techniques of the spans that overlap its line;
-* ``st1``: ``(id, genre)`` -- every article, with the likelier genre of the genre model
-  (:mod:`spinscope.article`; opinion or reporting, never satire);
+* ``st1``: ``(id, genre)`` -- every article, with the likeliest genre of the genre model
+  (:mod:`spinscope.article`; opinion, reporting or satire, calibrated for the article's
+  language);
 * ``st2``: ``(id, frames)`` -- every article, with the frames whose score reaches the frame
-  model's threshold (possibly none), in the official frame order.
+  model's threshold for that frame (possibly none), in the official frame order.
 
 With ``taxonomy="semeval2020"`` techniques are mapped with :data:`~spinscope.taxonomy.TO_2020`
 and spans whose technique has no 2020 class are dropped.
@@ -45,6 +46,7 @@ from spinscope.formats import (
 from spinscope.scoring.spans import merge_spans
 from spinscope.signals.language import (
     SUPPORTED_LANGUAGES,
+    check_language,
     detect_language,
     language_code,
     language_name,
@@ -386,12 +388,16 @@ def _no_template(task: str, template: str | Path | None) -> None:
         )
 
 
-def article_rows(task: str, docs: Sequence[Document], models: Any) -> list[Any]:
+def article_rows(
+    task: str, docs: Sequence[Document], models: Any, language: str | None = None
+) -> list[Any]:
     """The ``st1`` or ``st2`` rows of ``docs``, from loaded article models.
 
-    ``models`` is an :class:`~spinscope.article.ArticleModels`.
+    ``models`` is an :class:`~spinscope.article.ArticleModels`. Each article's genre is
+    calibrated for its language: ``language`` (an ISO code) for every article, or detected.
     """
-    found = models.predict([doc.text for doc in docs])
+    languages = [check_language(doc.text, language).code for doc in docs]
+    found = models.predict([doc.text for doc in docs], languages=languages)
     if task == "st1":
         return [(doc.id, p.genre.label) for doc, p in zip(docs, found, strict=True)]
     order = {frame: i for i, frame in enumerate(FRAMES)}
@@ -503,7 +509,7 @@ def predict_to_file(
         if models.note and notify is not None:
             notify(models.note)
         _no_template(task, template)
-        rows = article_rows(task, docs, models)
+        rows = article_rows(task, docs, models, code)
         write_rows(task, out, rows, taxonomy)
         used = models.features["genre" if task == "st1" else "frames"]
         return PredictSummary(task, Path(out), f"article models ({used})", len(docs), len(rows))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-# (genre, frames, text): opinion pieces argue in the first person, reporting attributes and dates
+# (genre, frames, text): opinion pieces argue in the first person, reporting attributes and
+# dates, satire reports the absurd with a straight face
 ARTICLES: list[tuple[str, tuple[str, ...], str]] = [
     (
         "opinion",
@@ -75,5 +76,23 @@ ARTICLES: list[tuple[str, tuple[str, ...], str]] = [
         ("Political",),
         "The president met the prime minister on Sunday to discuss the coalition, a spokeswoman "
         "said. Talks will continue next week, officials told reporters.",
+    ),
+    (
+        "satire",
+        ("Political",),
+        'Area man announces he has read an entire newspaper, astonishing experts. "I just kept '
+        'turning the pages," said the hero, who is now expected to run for president.',
+    ),
+    (
+        "satire",
+        ("Economic",),
+        "Nation's economists confirm money still exists, though nobody has seen any since "
+        'Tuesday. "It is around somewhere," insisted a minister wearing three hats.',
+    ),
+    (
+        "satire",
+        ("Crime_and_punishment",),
+        'Local burglar files complaint after homeowners fail to leave the door open. "Frankly '
+        'it is rude," the visibly upset thief told a tearful crowd of pigeons.',
     ),
 ]

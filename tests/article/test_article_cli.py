@@ -11,7 +11,23 @@ from typer.testing import CliRunner
 
 from spinscope.cli.app import app
 from spinscope.formats import read_st1, read_st2
-from spinscope.taxonomy import FRAMES
+from spinscope.taxonomy import FRAMES, GENRES
+
+# written for these tests: one short news item per language (no corpus text)
+SIX_LANGUAGES = {
+    "en": "The city council approved the new budget on Monday, officials said. The mayor said "
+    "taxes would not rise next year, according to a statement.",
+    "fr": "Le conseil municipal a approuvé lundi le nouveau budget, ont indiqué les autorités. "
+    "Le maire a déclaré que les impôts n'augmenteraient pas l'an prochain.",
+    "de": "Der Stadtrat hat am Montag den neuen Haushalt beschlossen, teilte die Verwaltung mit. "
+    "Der Bürgermeister sagte, die Steuern würden im nächsten Jahr nicht steigen.",
+    "it": "Il consiglio comunale ha approvato lunedì il nuovo bilancio, hanno riferito i "
+    "funzionari. Il sindaco ha detto che le tasse non aumenteranno il prossimo anno.",
+    "pl": "Rada miasta przyjęła w poniedziałek nowy budżet, poinformowali urzędnicy. Burmistrz "
+    "powiedział, że podatki nie wzrosną w przyszłym roku.",
+    "ru": "Городской совет в понедельник утвердил новый бюджет, сообщили чиновники. Мэр "
+    "заявил, что налоги в следующем году не вырастут.",
+}
 
 
 def invoke(*args: str | Path):  # type: ignore[no-untyped-def]
@@ -36,9 +52,37 @@ def test_predict_st1_writes_the_official_format(tmp_path) -> None:
     assert [line.split("\t")[0] for line in lines] == sorted(texts)
     assert all(len(line.split("\t")) == 2 for line in lines)
     genres = read_st1(out)
-    assert set(genres.values()) <= {"opinion", "reporting"}
+    assert set(genres.values()) <= set(GENRES)
     assert "wrote 4 st1 rows for 4 articles" in result.stderr
     assert "article models (tfidf" in result.stderr
+
+
+def test_predict_st1_and_st2_in_every_language(tmp_path) -> None:
+    from spinscope.article import ArticleModels
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    ids = {lang: str(200 + i) for i, lang in enumerate(SIX_LANGUAGES)}
+    for lang, text in SIX_LANGUAGES.items():
+        (folder / f"article{ids[lang]}.txt").write_text(text, encoding="utf-8")
+    models = ArticleModels(tagger=None).load()
+    for task, read in (("st1", read_st1), ("st2", read_st2)):
+        out = tmp_path / f"{task}.txt"
+        result = invoke(
+            "predict", "--task", task, "--articles", folder, "-o", out, "--detector", "baseline"
+        )
+        assert result.exit_code == 0, result.output
+        rows = read(out)
+        assert sorted(rows) == sorted(ids.values())
+        # each article is decided with its own language's calibration
+        for lang, text in SIX_LANGUAGES.items():
+            (pred,) = models.predict([text], languages=[lang])
+            expected = (
+                pred.genre.label
+                if task == "st1"
+                else tuple(sorted(pred.selected_frames, key=FRAMES.index))
+            )
+            assert rows[ids[lang]] == expected, lang
 
 
 def test_predict_st2_writes_the_official_format(tmp_path) -> None:

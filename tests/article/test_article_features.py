@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from spinscope.article.features import (
+    STYLE_FEATURES,
     TfidfFeaturizer,
+    style_features,
     tagger_feature_names,
     tagger_features,
     terms,
@@ -100,3 +102,49 @@ def test_tagger_features_need_the_embedding() -> None:
     ap = ArticleProbs(encoded=None, probs=np.zeros((1, len(OUTPUTS))), embedding=None)  # type: ignore[arg-type]
     with pytest.raises(ModelError, match="embedding"):
         tagger_features(ap)
+
+
+def test_style_features_count_address_quotes_and_attribution() -> None:
+    opinion = (
+        "Why do we keep paying?\n\nI think we deserve better. You know it, and I know it! "
+        "Our leaders must listen to us."
+    )
+    report = (
+        "Parliament passes budget\n\nThe parliament approved the budget on Wednesday by 210 "
+        'votes to 190, officials said. "We will challenge it," the opposition leader told '
+        "reporters, according to a statement."
+    )
+    names = list(STYLE_FEATURES)
+    o = dict(zip(names, style_features(opinion), strict=True))
+    r = dict(zip(names, style_features(report), strict=True))
+    assert len(style_features(opinion)) == len(STYLE_FEATURES)
+    assert o["first_singular_per_100_words"] > 0 and r["first_singular_per_100_words"] == 0
+    assert o["first_plural_per_100_words"] > r["first_plural_per_100_words"]
+    assert o["second_person_per_100_words"] > 0 and r["second_person_per_100_words"] == 0
+    assert r["reporting_verbs_per_100_words"] > 0 and o["reporting_verbs_per_100_words"] == 0
+    assert r["quoted_speech_share"] > 0 and o["quoted_speech_share"] == 0
+    assert r["numbers_per_100_words"] > 0
+    assert o["headline_question"] == 1.0 and r["headline_question"] == 0.0
+    assert o["questions_per_sentence"] > 0 and o["exclamations_per_sentence"] > 0
+
+
+def test_style_features_read_the_other_languages() -> None:
+    cases = {
+        "fr": "Je pense que nous avons tort. Le ministre a déclaré que tout va bien.",
+        "de": "Ich glaube, wir haben recht. Der Minister sagte, alles sei gut.",
+        "it": "Io credo che noi abbiamo ragione. Il ministro ha detto che va tutto bene.",
+        "pl": "Ja uważam, że my mamy rację. Minister powiedział, że wszystko jest dobrze.",
+        "ru": "Я думаю, что мы правы. Министр заявил, что всё хорошо.",
+    }
+    names = list(STYLE_FEATURES)
+    for lang, text in cases.items():
+        f = dict(zip(names, style_features(text), strict=True))
+        assert f["first_singular_per_100_words"] > 0, lang
+        assert f["first_plural_per_100_words"] > 0, lang
+        assert f["reporting_verbs_per_100_words"] > 0, lang
+
+
+def test_italian_article_i_is_not_english_i() -> None:
+    names = list(STYLE_FEATURES)
+    f = dict(zip(names, style_features("Tutti i ministri e i deputati hanno votato."), strict=True))
+    assert f["first_singular_per_100_words"] == 0

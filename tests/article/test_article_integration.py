@@ -37,6 +37,15 @@ def test_data_has_the_documented_counts(root) -> None:  # type: ignore[no-untype
         "satire": 3,
     }
     assert int(data.frames[:, FRAMES.index("Political")].sum()) == 229
+    everything = load_article_data(root, ("en", "fr", "de", "it", "pl", "ru"))
+    assert len(everything) == 1025
+    assert {g: everything.genres.count(g) for g in GENRES} == {
+        "opinion": 805,
+        "reporting": 175,
+        "satire": 45,
+    }
+    assert int(everything.language_mask("de").sum()) == 97
+    assert everything.languages[0] == "en" and everything.languages[-1] == "ru"
 
 
 def test_retraining_writes_a_cv_report(root, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -44,17 +53,27 @@ def test_retraining_writes_a_cv_report(root, tmp_path) -> None:  # type: ignore[
     from spinscope.article.train import train_article_command
 
     lines: list[str] = []
-    # TF-IDF only and one repeat: seconds, not minutes (the tagger's features take ~2 min)
-    report = train_article_command(root, tmp_path, repeats=1, use_tagger=False, echo=lines.append)
+    # TF-IDF only, two languages and one repeat: seconds, not minutes
+    report = train_article_command(
+        root, tmp_path, repeats=1, use_tagger=False, languages=("en", "fr"), echo=lines.append
+    )
     saved = json.loads((tmp_path / "cv_report.json").read_text(encoding="utf-8"))
     assert saved["genre"]["chosen"] == saved["frames"]["chosen"] == "tfidf"
     genre = saved["genre"]["candidates"]["tfidf"]
     frames = saved["frames"]["candidates"]["tfidf"]
     assert set(genre["per_class"]) == set(GENRES)
-    assert genre["per_class"]["satire"]["predicted"] == 0  # satire is never predicted
-    assert genre["macro_f1"] > 0.3 and frames["micro_f1"] > 0.6
-    assert report["model_bytes"] < 2 * 1024 * 1024
-    assert "per class" in lines[0]
+    assert genre["per_class"]["satire"]["support"] == 10
+    # figures per language, their mean, and the articles the tagger never saw
+    assert genre["en"]["articles"] == 426 and genre["fr"]["articles"] == 119
+    mean = (genre["en"]["macro_f1"] + genre["fr"]["macro_f1"]) / 2
+    assert genre["macro_f1_language_mean"] == pytest.approx(mean)
+    assert 0 < genre["unseen"]["articles"] < 545
+    assert 0.1 < genre["macro_f1"] < 1 and frames["micro_f1"] > 0.5
+    assert "one_threshold" in frames and "training_mix" in genre
+    assert report["model_bytes"] < 4 * 1024 * 1024
+    assert "grouped cross-validation" in lines[0]
     models = ArticleModels(tmp_path / "model", tagger=None).load()
-    assert 0 < models.frame_threshold < 1
+    assert models.languages == ("en", "fr")
+    assert models.genre_labels == GENRES
+    assert 0 < models.frame_threshold < 1 and len(models.frame_thresholds) == len(FRAMES)
     assert models.features == {"genre": "tfidf", "frames": "tfidf"}

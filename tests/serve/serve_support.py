@@ -9,13 +9,16 @@ import sqlite3
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from spinscope.analysis import Analysis
+from spinscope.analysis import Analysis, GenreSignal
 from spinscope.serve.storage import Storage
+from spinscope.taxonomy import GENRES
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = (ROOT / "examples" / "city-council.txt").read_text(encoding="utf-8")
@@ -111,29 +114,77 @@ def start_server(
         time.sleep(0.1)
 
 
-def old_database(path: Path, analysis: Analysis) -> Storage:
-    """A database at revision 0001 (before the detector and span columns) holding one row."""
+def with_genre(analysis: Analysis, label: str | None, **changes: Any) -> Analysis:
+    """``analysis`` with the genre ``label`` (``None``: without a genre) and other ``changes``."""
+    genre = None
+    if label is not None:
+        others = [g for g in GENRES if g != label]
+        genre = GenreSignal(
+            label=label,
+            probabilities={label: 0.7, others[0]: 0.2, others[1]: 0.1},
+            features="tfidf",
+            cv_macro_f1=0.5,
+        )
+    return replace(analysis, genre=genre, **changes)
+
+
+def migrate_to(storage: Storage, revision: str, *, down: bool = False) -> None:
+    """Run spinscope's migrations on ``storage`` up (or ``down``) to ``revision``."""
     from alembic import command
     from alembic.config import Config
 
-    s = Storage(f"sqlite:///{path}")
     config = Config()
     config.set_main_option("script_location", "spinscope.serve:migrations")
-    with s.engine.begin() as conn:
+    with storage.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
+        if down:
+            command.downgrade(config, revision)
+        else:
+            command.upgrade(config, revision)
+
+
+def old_database(
+    path: Path,
+    analysis: Analysis,
+    *,
+    revision: str = "0001",
+    raw_rows: Mapping[str, str] | None = None,
+) -> Storage:
+    """A database at ``revision`` (by default 0001, before the detector and span columns).
+
+    It holds ``analysis`` under the id ``oldone`` (with its detector and span count from
+    revision 0002 on) and, under each id of ``raw_rows``, a row whose stored analysis is that
+    text (JSON or not: only migrations from 0002 on read such rows).
+    """
+    s = Storage(f"sqlite:///{path}")
+    migrate_to(s, revision)
     s.close()
-    with sqlite3.connect(path) as db:
-        db.execute(
-            "INSERT INTO analyses (id, created_at, title, url, text, analysis) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                "oldone",
-                "2025-01-02 03:04:05",
-                analysis.title,
-                None,
-                analysis.text,
-                analysis.to_json(),
-            ),
+    filled = revision >= "0002"
+    columns = "id, created_at, title, url, text, analysis" + (", detector, spans" if filled else "")
+    marks = ", ".join("?" * (8 if filled else 6))
+    rows = [
+        (
+            "oldone",
+            "2025-01-02 03:04:05",
+            analysis.title,
+            None,
+            analysis.text,
+            analysis.to_json(),
+            *((analysis.detector.name, len(analysis.spans)) if filled else ()),
         )
+    ]
+    for row_id, raw in (raw_rows or {}).items():
+        rows.append(
+            (
+                row_id,
+                "2025-01-02 03:04:06",
+                row_id,
+                None,
+                "text",
+                raw,
+                *((None, None) if filled else ()),
+            )
+        )
+    with sqlite3.connect(path) as db:
+        db.executemany(f"INSERT INTO analyses ({columns}) VALUES ({marks})", rows)
     return Storage(f"sqlite:///{path}")

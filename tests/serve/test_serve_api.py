@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 import pytest
-from serve_support import ARTICLE
+from serve_support import ARTICLE, with_genre
 
 from analysis_support import HARBOUR_ARTICLE
 from language_support import OTHER_TEXTS, SUPPORTED_TEXTS
@@ -72,6 +72,7 @@ def test_save_get_list_delete(client) -> None:
     assert listed["total"] == 1 and listed["items"][0]["id"] == saved["id"]
     item = listed["items"][0]
     assert item["spans"] == len(saved["spans"]) and item["detector"] == "baseline"
+    assert item["genre"] == (saved["genre"]["label"] if saved["genre"] else None)
     assert item["created_at"].endswith("Z")
     assert client.delete(f"/v1/analyses/{saved['id']}").status_code == 204
     assert_problem(client.get(f"/v1/analyses/{saved['id']}"), 404, saved["id"])
@@ -97,6 +98,49 @@ def test_list_is_newest_first_paged_and_searchable(client) -> None:
     assert client.get("/v1/analyses", params={"q": "%"}).json()["total"] == 0
     assert_problem(client.get("/v1/analyses", params={"limit": 0}), 422, "limit")
     assert_problem(client.get("/v1/analyses", params={"limit": 101}), 422, "limit")
+
+
+def test_list_returns_and_filters_by_genre(client, harbour_analysis) -> None:
+    storage = client.app.state.service.storage
+    labels = ["reporting", "opinion", "reporting", None, "reporting", "satire"]
+    ids = [
+        storage.save(
+            with_genre(harbour_analysis, label, title=f"{'Quay' if i < 3 else 'Dock'} {i}")
+        ).id
+        for i, label in enumerate(labels)
+    ]
+    everything = client.get("/v1/analyses").json()
+    assert [(i["id"], i["genre"]) for i in everything["items"]] == list(
+        zip(ids[::-1], labels[::-1], strict=True)
+    )
+    reporting = client.get("/v1/analyses", params={"genre": "reporting"}).json()
+    assert reporting["total"] == 3
+    assert [i["id"] for i in reporting["items"]] == [ids[4], ids[2], ids[0]]
+    assert {i["genre"] for i in reporting["items"]} == {"reporting"}
+    paged = client.get("/v1/analyses", params={"genre": "reporting", "limit": 1, "offset": 1})
+    assert [i["id"] for i in paged.json()["items"]] == [ids[2]]
+    assert paged.json()["total"] == 3 and paged.json()["offset"] == 1
+    quay = client.get("/v1/analyses", params={"genre": "reporting", "q": "quay"}).json()
+    assert quay["total"] == 2 and [i["id"] for i in quay["items"]] == [ids[2], ids[0]]
+    dock = client.get("/v1/analyses", params={"genre": "satire", "q": "dock"}).json()
+    assert [(i["id"], i["genre"]) for i in dock["items"]] == [(ids[5], "satire")]
+    assert client.get("/v1/analyses", params={"genre": "opinion", "q": "dock"}).json() == {
+        "items": [],
+        "total": 0,
+        "limit": 20,
+        "offset": 0,
+    }
+    # only the three genres: anything else (case, blank, unknown) is a 422 problem
+    for bad in ("news", "Reporting", "", "opinion "):
+        body = assert_problem(
+            client.get("/v1/analyses", params={"genre": bad}), 422, "genre", "'opinion'"
+        )
+        assert body["type"] == "/problems/invalid-input"
+        assert body["errors"][0]["loc"] == ["query", "genre"]
+    spec = client.get("/openapi.json").json()
+    params = {p["name"]: p for p in spec["paths"]["/v1/analyses"]["get"]["parameters"]}
+    schema = params["genre"]["schema"]
+    assert schema["anyOf"][0]["enum"] == ["opinion", "reporting", "satire"]
 
 
 def test_file_upload_and_html(client) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from serve_support import ARTICLE
+from serve_support import ARTICLE, with_genre
 
 from spinscope.render.html import render_html, report_csp
 
@@ -144,6 +144,64 @@ def test_history_search_delete_and_unknown(client) -> None:
     missing = client.get(f"/a/{first}")
     assert missing.status_code == 404 and "No such analysis" in missing.text
     assert client.post(f"/a/{first}/delete").status_code == 404
+
+
+def test_history_shows_and_filters_by_genre(client, harbour_analysis) -> None:
+    storage = client.app.state.service.storage
+    spans = len(harbour_analysis.spans)
+    assert spans > 1
+    reporting = storage.save(with_genre(harbour_analysis, "reporting", title="Quay report"))
+    plain = storage.save(with_genre(harbour_analysis, None, title="Plain piece"))
+    opinion = storage.save(with_genre(harbour_analysis, "opinion", title="Quay column"))
+    page = client.get("/history").text
+    metas = re.findall(r'<div class="meta">([^<]*)</div>', page)
+    assert len(metas) == 3
+    assert metas[0].endswith(f" · phrases · {spans} spans · opinion")
+    assert metas[1].endswith(f" · phrases · {spans} spans")
+    assert metas[2].endswith(f" · phrases · {spans} spans · reporting")
+    # the filter: a labelled select beside the search box, "All genres" chosen
+    assert '<label for="genre">Genre</label><select id="genre" name="genre">' in page
+    assert '<option value="" selected>All genres</option>' in page
+    for genre in ("opinion", "reporting", "satire"):
+        assert f'<option value="{genre}">{genre}</option>' in page
+    assert "3 saved analyses." in page
+    only = client.get("/history", params={"genre": "reporting"}).text
+    assert f"/a/{reporting.id}" in only and f"/a/{opinion.id}" not in only
+    assert f"/a/{plain.id}" not in only
+    assert '<option value="reporting" selected>reporting</option>' in only
+    assert '<option value="" selected>' not in only
+    assert "1 saved reporting analysis." in only
+    both = client.get("/history", params={"q": "quay", "genre": "opinion"}).text
+    assert f"/a/{opinion.id}" in both and f"/a/{reporting.id}" not in both
+    assert "1 saved opinion analysis matching “quay”." in both and 'value="quay"' in both
+    # "All genres" sends an empty genre: everything
+    everything = client.get("/history", params={"q": "", "genre": ""}).text
+    assert all(f"/a/{i.id}" in everything for i in (reporting, plain, opinion))
+    assert client.get("/history", params={"genre": "satire"}).text.count('class="meta"') == 0
+    # an unknown genre is refused, as by the API
+    r = client.get("/history", params={"genre": "news"})
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    assert "unknown genre 'news'" in r.json()["detail"] and "satire" in r.json()["detail"]
+
+
+def test_history_pager_keeps_the_search_and_the_genre(client, harbour_analysis) -> None:
+    storage = client.app.state.service.storage
+    for i in range(23):
+        storage.save(with_genre(harbour_analysis, "satire", title=f"Tom & Jerry {i}"))
+    for i in range(4):
+        storage.save(with_genre(harbour_analysis, "opinion", title=f"Tom & Jerry op {i}"))
+    first = client.get("/history", params={"q": "Tom & Jerry", "genre": "satire"}).text
+    assert "23 saved satire analyses" in first
+    assert first.count('class="meta"') == 20
+    older = "/history?q=Tom+%26+Jerry&amp;genre=satire&amp;offset=20"
+    assert f'<a href="{older}">Older</a>' in first and "Newer" not in first
+    second = client.get(older.replace("&amp;", "&")).text
+    assert second.count('class="meta"') == 3 and "Tom &amp; Jerry 2<" in second
+    assert "Tom &amp; Jerry op" not in second and "Older" not in second
+    assert '<a href="/history?q=Tom+%26+Jerry&amp;genre=satire&amp;offset=0">Newer</a>' in second
+    # without a genre the links carry none
+    plain = client.get("/history", params={"q": "Tom & Jerry"}).text
+    assert '<a href="/history?q=Tom+%26+Jerry&amp;offset=20">Older</a>' in plain
 
 
 def test_pages_ask_for_the_api_key_when_one_is_set(make_client) -> None:

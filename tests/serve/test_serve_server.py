@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serve_support import ARTICLE, Server, old_database, start_server
+from serve_support import ARTICLE, Server, old_database, start_server, with_genre
 
 from spinscope.serve.storage import HEAD
 from spinscope.tagger.model import default_model_dir
@@ -157,7 +157,7 @@ def test_starts_on_an_empty_database_in_a_new_folder(tmp_path: Path) -> None:
 
 def test_upgrades_an_old_database_on_start(tmp_path: Path, harbour_analysis) -> None:
     path = tmp_path / "old.db"
-    old_database(path, harbour_analysis).close()
+    old_database(path, with_genre(harbour_analysis, "reporting")).close()
     server = start_server(tmp_path, "--detector", "baseline", database=f"sqlite:///{path}")
     try:
         with server.client() as http:
@@ -165,6 +165,8 @@ def test_upgrades_an_old_database_on_start(tmp_path: Path, harbour_analysis) -> 
             assert [i["id"] for i in items] == ["oldone"]
             assert items[0]["detector"] == "phrases"
             assert items[0]["spans"] == len(harbour_analysis.spans)
+            assert items[0]["genre"] == "reporting"
+            assert http.get("/v1/analyses", params={"genre": "reporting"}).json()["total"] == 1
             assert http.get("/v1/analyses/oldone").json()["text"] == harbour_analysis.text
             assert http.get("/a/oldone").status_code == 200
     finally:

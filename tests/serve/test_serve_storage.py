@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from serve_support import old_database
-from sqlalchemy import event
+from serve_support import migrate_to, old_database, with_genre
+from sqlalchemy import event, inspect
 
 from spinscope.analysis import Analysis
 from spinscope.errors import InputError
@@ -54,7 +54,8 @@ def test_migrate_an_empty_database(tmp_path: Path) -> None:
 
 
 def test_migrate_an_old_database_keeps_and_fills_rows(tmp_path: Path, harbour_analysis) -> None:
-    s = old_database(tmp_path / "old.db", harbour_analysis)
+    satire = with_genre(harbour_analysis, "satire")
+    s = old_database(tmp_path / "old.db", satire)
     assert s.revision() == "0001"
     assert s.migrate() == HEAD
     page = s.list()
@@ -62,8 +63,102 @@ def test_migrate_an_old_database_keeps_and_fills_rows(tmp_path: Path, harbour_an
     item = page.items[0]
     assert item.id == "oldone" and item.detector == "phrases"
     assert item.spans == len(harbour_analysis.spans)
+    assert item.genre == "satire"
     assert item.created_at.tzinfo is not None
-    assert s.get("oldone") == json.loads(harbour_analysis.to_json())
+    assert s.get("oldone") == json.loads(satire.to_json())
+
+
+def test_migrate_from_0002_fills_the_genre_and_skips_what_it_cannot_read(
+    tmp_path: Path, harbour_analysis
+) -> None:
+    without = json.loads(harbour_analysis.to_json())
+    without["genre"] = None
+    no_key = {k: v for k, v in without.items() if k != "genre"}
+    s = old_database(
+        tmp_path / "old.db",
+        with_genre(harbour_analysis, "reporting"),
+        revision="0002",
+        raw_rows={
+            "nogenre": json.dumps(without),
+            "nokey": json.dumps(no_key),
+            "broken": '{"genre": {"label": "opinion"',
+            "notadict": "[1, 2]",
+            "oddlabel": json.dumps({**without, "genre": {"label": 3}}),
+            "stringgenre": json.dumps({**without, "genre": "opinion"}),
+        },
+    )
+    assert s.revision() == "0002"
+    assert s.migrate() == HEAD == "0003"
+    genres = {i.id: i.genre for i in s.list(limit=100).items}
+    assert genres == {
+        "oldone": "reporting",
+        "nogenre": None,
+        "nokey": None,
+        "broken": None,
+        "notadict": None,
+        "oddlabel": None,
+        "stringgenre": None,
+    }
+    only = s.list(genre="reporting")
+    assert only.total == 1 and only.items[0].id == "oldone"
+    assert s.list(genre="opinion").total == 0
+    assert s.get("oldone")["genre"]["label"] == "reporting"  # the JSON is kept as it was
+    # the rows the migration could not read are kept, untouched
+    assert s.get_json("broken") == '{"genre": {"label": "opinion"'
+    assert s.count() == 7
+    s.close()
+
+
+def test_downgrade_drops_the_genre_column(tmp_path: Path, harbour_analysis) -> None:
+    s = Storage(f"sqlite:///{tmp_path / 'a.db'}")
+    s.migrate()
+    s.save(with_genre(harbour_analysis, "opinion"))
+
+    def columns() -> set[str]:
+        return {c["name"] for c in inspect(s.engine).get_columns("analyses")}
+
+    def indexes() -> set[str | None]:
+        return {i["name"] for i in inspect(s.engine).get_indexes("analyses")}
+
+    assert "genre" in columns() and "ix_analyses_genre" in indexes()
+    migrate_to(s, "0002", down=True)
+    assert s.revision() == "0002"
+    assert "genre" not in columns() and "ix_analyses_genre" not in indexes()
+    assert {"detector", "spans", "analysis"} <= columns() and s.count() == 1
+    # and up again: the row's genre comes back from its JSON
+    assert s.migrate() == HEAD
+    assert [i.genre for i in s.list().items] == ["opinion"]
+    s.close()
+
+
+def test_the_backfill_reads_only_a_genre_label() -> None:
+    import importlib
+
+    genre_of = importlib.import_module("spinscope.serve.migrations.versions.0003_genre").genre_of
+    assert genre_of('{"genre": {"label": "satire", "probabilities": {}}}') == "satire"
+    for raw in (
+        None,
+        "",
+        "not json",
+        "null",
+        '"text"',
+        '{"genre": null}',
+        "{}",
+        '{"genre": {"probabilities": {}}}',
+        '{"genre": {"label": ""}}',
+        '{"genre": {"label": ["opinion"]}}',
+        '{"genre": {"label": "' + "x" * 33 + '"}}',
+    ):
+        assert genre_of(raw) is None, raw
+
+
+def test_genre_names_are_the_taxonomy_genres() -> None:
+    from typing import get_args
+
+    from spinscope.serve.storage import GenreName
+    from spinscope.taxonomy import GENRES
+
+    assert get_args(GenreName) == GENRES == ("opinion", "reporting", "satire")
 
 
 def test_save_get_delete(storage: Storage, harbour_analysis) -> None:
@@ -76,6 +171,49 @@ def test_save_get_delete(storage: Storage, harbour_analysis) -> None:
     assert storage.delete(saved.id) is False
     assert storage.get(saved.id) is None
     assert storage.get("../../etc/passwd") is None
+
+
+def test_save_stores_the_genre(storage: Storage, harbour_analysis) -> None:
+    reporting = storage.save(with_genre(harbour_analysis, "reporting", title="Quay report"))
+    plain = storage.save(with_genre(harbour_analysis, None, title="No genre"))
+    with storage.engine.connect() as conn:
+        stored = dict(conn.exec_driver_sql("SELECT id, genre FROM analyses").all())
+    assert stored == {reporting.id: "reporting", plain.id: None}
+    items = storage.list().items
+    assert [(i.id, i.genre) for i in items] == [(plain.id, None), (reporting.id, "reporting")]
+    assert items[1].to_dict()["genre"] == "reporting" and items[0].to_dict()["genre"] is None
+    assert list(items[1].to_dict()) == [
+        "id",
+        "created_at",
+        "title",
+        "url",
+        "detector",
+        "spans",
+        "genre",
+        "preview",
+    ]
+
+
+def test_list_filters_by_genre_with_search_and_paging(storage: Storage, harbour_analysis) -> None:
+    labels = ["opinion", "reporting", None, "reporting", "satire", "reporting", "opinion"]
+    ids = [
+        storage.save(
+            with_genre(harbour_analysis, label, title=f"Item {i} {'odd' if i % 2 else 'even'}")
+        ).id
+        for i, label in enumerate(labels)
+    ]
+    reporting = storage.list(genre="reporting")
+    assert reporting.total == 3
+    assert [i.id for i in reporting.items] == [ids[5], ids[3], ids[1]]
+    assert {i.genre for i in reporting.items} == {"reporting"}
+    paged = storage.list(genre="reporting", limit=2, offset=1)
+    assert [i.id for i in paged.items] == [ids[3], ids[1]] and paged.total == 3
+    assert [i.id for i in storage.list(genre="opinion", q="EVEN").items] == [ids[6], ids[0]]
+    assert storage.list(genre="opinion", q="odd").total == 0
+    assert [i.id for i in storage.list(genre="satire", q="item 4").items] == [ids[4]]
+    assert storage.list(genre=None).total == storage.list(genre="").total == 7
+    with pytest.raises(InputError, match=r"unknown genre 'news'.*opinion, reporting, satire"):
+        storage.list(genre="news")
 
 
 def test_list_newest_first_with_search(storage: Storage, harbour_analysis) -> None:

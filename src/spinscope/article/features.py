@@ -10,6 +10,12 @@ Terms are lower-cased word n-grams (:func:`terms`). The vocabulary and idf are l
 (:class:`~spinscope.tagger.model.ArticleProbs`) into a fixed-length vector: the mean window
 embedding, then per output column (``any`` and the 23 techniques) the mean and the maximum
 word-piece probability and the share of word pieces above 0.5.
+
+:func:`style_features` measures how a piece addresses its reader, in any of the six
+languages: the share of its characters inside quoted speech, first- and second-person words,
+reporting verbs ("said", "a déclaré", "sagte", ...), questions and exclamations, numbers,
+sentence and paragraph length, and the form of its headline. Reports quote and attribute;
+opinion says "I" and "we" and asks; satire mocks with quotes it invents.
 """
 
 from __future__ import annotations
@@ -30,8 +36,10 @@ if TYPE_CHECKING:
     from spinscope.tagger.model import ArticleProbs
 
 __all__ = [
+    "STYLE_FEATURES",
     "TAGGER_AGGREGATES",
     "TfidfFeaturizer",
+    "style_features",
     "tagger_feature_names",
     "tagger_features",
     "terms",
@@ -163,3 +171,83 @@ def tagger_features(probs: ArticleProbs) -> npt.NDArray[np.float32]:
         p = np.zeros((1, len(OUTPUTS)), dtype=np.float32)
     parts = [probs.embedding.astype(np.float32), p.mean(0), p.max(0), (p > 0.5).mean(0)]
     return np.concatenate(parts).astype(np.float32)
+
+
+# Word lists of the six languages, written by hand for spinscope (lower case; English "I" is
+# matched before lower-casing, since Italian "i" is an article).
+_FIRST_SINGULAR = frozenset(
+    "me my mine myself je j' moi mon ma mes ich mich mir mein meine meinen meinem meiner io "
+    "mio mia miei mie ja mnie mój moja moje mojego mi я меня мне мой моя моё мои".split()
+)
+_FIRST_PLURAL = frozenset(
+    "we us our ours ourselves nous notre nos wir uns unser unsere unseren unserem unserer noi "
+    "nostro nostra nostri nostre my nas nasz nasza nasze naszego nam мы нас нам наш наша наше "
+    "наши".split()
+)
+_SECOND = frozenset(
+    "you your yours yourself tu toi ton ta tes vous votre vos du dich dir dein deine euch euer "
+    "eure voi tuo tua tuoi vostro vostra ty ciebie twój twoja wy wasz wasza ты тебя тебе твой "
+    "вы вас вам ваш ваша".split()
+)
+_REPORTING = frozenset(
+    "said says told according stated announced reported confirmed declared added dit déclaré "
+    "affirmé selon annoncé indiqué précisé ajouté sagte sagt laut erklärte teilte berichtete "
+    "bestätigte detto dichiarato secondo affermato annunciato spiegato riferito powiedział "
+    "powiedziała według oświadczył poinformował przekazał dodał сказал сказала заявил заявила "
+    "сообщил сообщила словам отметил добавил".split()
+)
+_STYLE_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+
+#: The names of :func:`style_features`' columns, in order.
+STYLE_FEATURES: tuple[str, ...] = (
+    "log_words",
+    "log_paragraphs",
+    "words_per_sentence",
+    "quoted_speech_share",
+    "scare_quotes_per_100_words",
+    "first_singular_per_100_words",
+    "first_plural_per_100_words",
+    "second_person_per_100_words",
+    "reporting_verbs_per_100_words",
+    "questions_per_sentence",
+    "exclamations_per_sentence",
+    "numbers_per_100_words",
+    "capitalised_share",
+    "headline_question",
+    "headline_colon_or_quote",
+)
+
+
+def style_features(text: str) -> npt.NDArray[np.float32]:
+    """How ``text`` addresses its reader: the :data:`STYLE_FEATURES`, as one float32 row."""
+    from spinscope.segment import paragraphs, sentences
+    from spinscope.signals.quotes import find_quotations
+
+    tokens = _STYLE_WORD.findall(text)
+    words = [t for t in tokens if not t[0].isdigit()]
+    n = max(1, len(words))
+    lower = [w.lower().replace("’", "'") for w in words]
+    n_sent = max(1, len(sentences(text)))
+    quotes = find_quotations(text)
+    speech = sum(q.end - q.start for q in quotes if q.kind == "speech")
+    scare = sum(1 for q in quotes if q.kind != "speech")
+    headline = text.lstrip().split("\n", 1)[0].strip()
+    per100 = 100.0 / n
+    row = [
+        math.log1p(len(words)),
+        math.log1p(len(paragraphs(text))),
+        min(len(words) / n_sent, 80.0),
+        speech / max(1, len(text)),
+        scare * per100,
+        (sum(w in _FIRST_SINGULAR for w in lower) + words.count("I")) * per100,
+        sum(w in _FIRST_PLURAL for w in lower) * per100,
+        sum(w in _SECOND for w in lower) * per100,
+        sum(w in _REPORTING for w in lower) * per100,
+        text.count("?") / n_sent,
+        text.count("!") / n_sent,
+        (len(tokens) - len(words)) * per100,
+        sum(w[0].isupper() for w in words) / n,
+        float(headline.endswith("?")),
+        float(any(c in headline for c in ':"«»“”„')),
+    ]
+    return np.asarray(row, dtype=np.float32)

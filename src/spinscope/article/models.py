@@ -1,26 +1,29 @@
 """The shipped genre and frame models, run with numpy (no scikit-learn, no torch).
 
 A model is one or more linear *heads*, each reading one or more feature blocks: ``tfidf``
-(:class:`~spinscope.article.features.TfidfFeaturizer`) and ``tagger``
-(:func:`~spinscope.article.features.tagger_features`, which needs the tagger's ONNX model). A
-head's logits ``((x - mean) / scale) @ coef.T + intercept`` are Platt-scaled
-(``a * z + b``); a model with several heads averages their calibrated logits and Platt-scales
-the average once more. Probabilities are the sigmoid of the result:
+(:class:`~spinscope.article.features.TfidfFeaturizer`), ``tagger``
+(:func:`~spinscope.article.features.tagger_features`, which needs the tagger's ONNX model) and
+``style`` (:func:`~spinscope.article.features.style_features`). A head's logits
+``((x - mean) / scale) @ coef.T + intercept`` are Platt-scaled (``a * z + b``); a model with
+several heads averages their calibrated logits and scales the average once more:
 
-* **genre**: one column, the probability of ``reporting`` against ``opinion``, calibrated on
-  the training articles and then shifted to assume the prior share of reporting stored in
-  ``config.json`` (``genre_prior_reporting``, chosen for macro-F1 in cross-validation: the
-  training mix, 10% reporting, is not the mix of real news); the label is the likelier of
-  the two. Satire is not modelled (three English training examples) and is never predicted;
-* **frames**: one column per frame (one-vs-rest), each Platt-scaled on its own; a frame is
-  selected when its probability reaches one global threshold, chosen on out-of-fold
-  predictions for micro-F1.
+* **genre** (``activation: softmax``): one distribution over opinion, reporting and satire,
+  calibrated (temperature and biases) on out-of-fold predictions, then shifted from the
+  training mix (mostly opinion) to the genre mix stored in ``config.json`` (``genre_prior``:
+  mostly reporting, as real news is); the label is the likeliest genre;
+* **frames** (``activation: sigmoid``): one probability per frame (one-vs-rest), each
+  Platt-scaled on its own; a frame is selected when its probability reaches its threshold
+  (``frame_thresholds``: per frame where the training data holds enough articles of it, the
+  global micro-F1 threshold elsewhere).
 
-The folder (:func:`default_article_models_dir`) holds ``config.json`` (labels, heads, the
-threshold, the cross-validated figures, and the SHA-256 of the tagger model whose features the
-heads were trained on), ``tfidf.json`` and one ``.npz`` of weights per model. A model that reads
-tagger features ships with a TF-IDF-only fallback, used when the tagger is not at hand (the
-baseline detector) or is not the one the model was trained with.
+Format 1 folders (binary genre, one global frame threshold) are still read.
+
+The folder (:func:`default_article_models_dir`) holds ``config.json`` (labels, heads,
+thresholds, prior, the languages trained on, the cross-validated figures per language, and the
+SHA-256 of the tagger model whose features the heads were trained on), ``tfidf.json`` and one
+``.npz`` of weights per model. A model that reads tagger features ships with a TF-IDF-only
+fallback, used when the tagger is not at hand (the baseline detector) or is not the one the
+model was trained with.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -39,8 +42,8 @@ import numpy as np
 import numpy.typing as npt
 
 from spinscope.analysis import FrameScore, GenreSignal, Notice
-from spinscope.article.features import TfidfFeaturizer, tagger_features
-from spinscope.calibration import sigmoid_array
+from spinscope.article.features import TfidfFeaturizer, style_features, tagger_features
+from spinscope.calibration import sigmoid_array, softmax_array
 from spinscope.detectors.registry import tagger_of
 from spinscope.errors import InputError, ModelError
 from spinscope.taxonomy import FRAMES, GENRES
@@ -60,8 +63,10 @@ __all__ = [
     "file_sha256",
 ]
 
-#: Version of the layout of ``config.json`` and the weight files.
-FORMAT_VERSION = 1
+#: Version of the layout of ``config.json`` and the weight files (2: three genres with a
+#: softmax, a threshold per frame, the style block; 1 is still read).
+FORMAT_VERSION = 2
+_READABLE_FORMATS = (1, 2)
 
 _RETRAIN = (
     "Retrain them with `spinscope train-article --install` (needs the train extra), or "
@@ -122,33 +127,65 @@ class Head:
 
 @dataclass(frozen=True)
 class LinearModel:
-    """Heads whose calibrated logits are averaged, then Platt-scaled once more."""
+    """Heads whose calibrated logits are averaged, then scaled once more.
+
+    ``activation`` ``"sigmoid"``: one independent probability per column (frames);
+    ``"softmax"``: one distribution over the columns (genre).
+    """
 
     heads: tuple[Head, ...]
     final_a: Array
     final_b: Array
+    activation: str = "sigmoid"
+    #: a final ``(a, b)`` per language (ISO code), used instead of ``final_a, final_b`` for the
+    #: rows of that language (genre: each language calibrated on its own articles)
+    by_language: Mapping[str, tuple[Array, Array]] = field(default_factory=dict)
 
     @property
     def blocks(self) -> tuple[str, ...]:
         """The feature blocks the model reads."""
         return tuple(dict.fromkeys(b for h in self.heads for b in h.blocks))
 
-    def probabilities(self, features: Mapping[str, Array]) -> Array:
-        """Calibrated probabilities, ``(n, columns)``, each in ``[0, 1]``."""
+    def probabilities(
+        self, features: Mapping[str, Array], languages: Sequence[str | None] | None = None
+    ) -> Array:
+        """Calibrated probabilities, ``(n, columns)``, each in ``[0, 1]``.
+
+        ``languages`` (one ISO code or ``None`` per row) pick the per-language scale where the
+        model has one.
+        """
         fused = np.mean([h.calibrated(features) for h in self.heads], axis=0)
-        return sigmoid_array(self.final_a * fused + self.final_b).astype(np.float32)
+        z = self.final_a * fused + self.final_b
+        if languages is not None and self.by_language:
+            if len(languages) != len(z):
+                raise InputError(f"got {len(z)} rows of features but {len(languages)} languages")
+            for lang, (a, b) in self.by_language.items():
+                rows = np.array([x == lang for x in languages], dtype=bool)
+                z[rows] = a * fused[rows] + b
+        if self.activation == "softmax":
+            return softmax_array(z).astype(np.float32)
+        return sigmoid_array(z).astype(np.float32)
 
     def to_arrays(self) -> dict[str, Array]:
         """The arrays to store in an ``.npz`` (see :meth:`from_arrays`)."""
         out: dict[str, Array] = {"final_a": self.final_a, "final_b": self.final_b}
+        for lang, (a, b) in self.by_language.items():
+            out[f"language/{lang}/a"], out[f"language/{lang}/b"] = a, b
         for i, h in enumerate(self.heads):
             for name in ("mean", "scale", "coef", "intercept", "platt_a", "platt_b"):
                 out[f"head{i}/{name}"] = getattr(h, name)
         return out
 
     @classmethod
-    def from_arrays(cls, arrays: Mapping[str, Any], blocks: Sequence[Sequence[str]]) -> LinearModel:
+    def from_arrays(
+        cls,
+        arrays: Mapping[str, Any],
+        blocks: Sequence[Sequence[str]],
+        activation: str = "sigmoid",
+    ) -> LinearModel:
         """Inverse of :meth:`to_arrays`; ``blocks`` lists each head's feature blocks."""
+        if activation not in ("sigmoid", "softmax"):
+            raise ModelError(f"unknown activation {activation!r} in an article model")
         heads = []
         for i, names in enumerate(blocks):
             parts = {
@@ -160,6 +197,15 @@ class LinearModel:
             tuple(heads),
             np.asarray(arrays["final_a"], dtype=np.float32),
             np.asarray(arrays["final_b"], dtype=np.float32),
+            activation,
+            {
+                key.split("/")[1]: (
+                    np.asarray(arrays[key], dtype=np.float32),
+                    np.asarray(arrays[key[:-1] + "b"], dtype=np.float32),
+                )
+                for key in arrays
+                if key.startswith("language/") and key.endswith("/a")
+            },
         )
 
 
@@ -218,7 +264,7 @@ class ArticleModels:
             raise ModelError(f"article models missing: no config.json in {self.path}. {_RETRAIN}")
         try:
             self.config = json.loads(config_path.read_text(encoding="utf-8"))
-            if self.config.get("format") != FORMAT_VERSION:
+            if self.config.get("format") not in _READABLE_FORMATS:
                 raise ModelError(
                     f"the article models in {self.path} have format "
                     f"{self.config.get('format')!r}; this spinscope reads {FORMAT_VERSION}. "
@@ -229,7 +275,9 @@ class ArticleModels:
             )
             for name, spec in self.config["models"].items():
                 with np.load(self.path / spec["file"]) as arrays:
-                    self._models[name] = LinearModel.from_arrays(arrays, spec["heads"])
+                    self._models[name] = LinearModel.from_arrays(
+                        arrays, spec["heads"], spec.get("activation", "sigmoid")
+                    )
         except ModelError:
             raise
         except (OSError, KeyError, ValueError, TypeError) as exc:
@@ -298,9 +346,41 @@ class ArticleModels:
 
     @property
     def frame_threshold(self) -> float:
-        """The probability at which a frame is selected."""
+        """The global probability at which a frame is selected (see :attr:`frame_thresholds`)."""
         self.load()
         return float(self.config["frame_threshold"])
+
+    @property
+    def frame_thresholds(self) -> Array:
+        """The probability at which each frame (in FRAMES order) is selected.
+
+        A threshold per frame where the training data held enough articles of it, the global
+        one elsewhere (and everywhere for a model without per-frame thresholds).
+        """
+        self.load()
+        per_frame = self.config.get("frame_thresholds") or []
+        if len(per_frame) == len(FRAMES):
+            return np.asarray(per_frame, dtype=np.float32)
+        return np.full(len(FRAMES), self.frame_threshold, dtype=np.float32)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the models were trained on (ISO 639-1)."""
+        self.load()
+        return tuple(self.config.get("languages", ("en",)))
+
+    def cv_figure(self, task: str, language: str | None = None) -> float | None:
+        """The cross-validated primary score of ``task`` for ``language`` (or all articles).
+
+        Genre: macro-F1; frames: micro-F1. ``None`` when the models do not store it.
+        """
+        self.load()
+        cv = self.config.get("cv", {}).get(task, {})
+        by_language = cv.get("by_language", {})
+        value = by_language.get(language) if language is not None else None
+        if value is None:
+            value = cv.get("macro_f1" if task == "genre" else "micro_f1")
+        return float(value) if value is not None else None
 
     @property
     def feature_tagger(self) -> Tagger | None:
@@ -329,6 +409,8 @@ class ArticleModels:
                 )
         assert self._tfidf is not None
         out = {"tfidf": self._tfidf.transform(texts)}
+        if any("style" in self._model(task)[1].blocks for task in ("genre", "frames")):
+            out["style"] = np.stack([style_features(t) for t in texts]).astype(np.float32)
         tagger = self.feature_tagger
         if tagger is not None:
             if probs is None:
@@ -348,67 +430,76 @@ class ArticleModels:
             out["tagger"] = np.stack(rows)
         return out
 
-    def genre_probabilities(self, features: Mapping[str, Array]) -> Array:
-        """``(n, 2)`` probabilities of :attr:`genre_labels`; rows sum to 1."""
-        p = self._model("genre")[1].probabilities(features)[:, 0]
-        return np.column_stack([1.0 - p, p]).astype(np.float32)
+    def genre_probabilities(
+        self, features: Mapping[str, Array], languages: Sequence[str | None] | None = None
+    ) -> Array:
+        """``(n, len(genre_labels))`` probabilities of :attr:`genre_labels`; rows sum to 1.
+
+        ``languages`` (ISO codes, one per row) use each language's own calibration where the
+        model has one (the one over all languages otherwise).
+        """
+        model = self._model("genre")[1]
+        p = model.probabilities(features, languages)
+        if model.activation == "softmax":
+            return p
+        return np.column_stack([1.0 - p[:, 0], p[:, 0]]).astype(np.float32)
 
     def frame_probabilities(self, features: Mapping[str, Array]) -> Array:
         """``(n, 14)`` probabilities of the frames in :data:`~spinscope.taxonomy.FRAMES` order."""
         return self._model("frames")[1].probabilities(features)
 
     def predict(
-        self, texts: Sequence[str], *, probs: Sequence[ArticleProbs] | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        probs: Sequence[ArticleProbs] | None = None,
+        languages: Sequence[str | None] | None = None,
     ) -> list[ArticlePrediction]:
         """Genre and frames of each text (no side effects).
 
         ``probs``, :attr:`feature_tagger`'s outputs for the same texts, saves running the
-        tagger again; without them it runs here if the models read it.
+        tagger again; without them it runs here if the models read it. ``languages`` (ISO
+        codes, one per text) pick the cross-validated figures of each text's language for the
+        reliability note; without them the figures over all languages are given.
         """
         if not texts:
             return []
+        if languages is not None and len(languages) != len(texts):
+            raise InputError(f"got {len(texts)} texts but {len(languages)} languages")
         features = self.compute_features(texts, probs=probs)
-        genres = self.genre_probabilities(features)
+        genres = self.genre_probabilities(features, languages)
         frames = self.frame_probabilities(features)
         labels = self.genre_labels
-        threshold = self.frame_threshold
+        thresholds = self.frame_thresholds
         used = self.features
-        cv = self.config.get("cv", {}).get("genre", {}).get("macro_f1")
-        frames_cv = self.config.get("cv", {}).get("frames", {}).get("micro_f1")
         out = []
-        for g_row, f_row in zip(genres, frames, strict=True):
+        for i, (g_row, f_row) in enumerate(zip(genres, frames, strict=True)):
+            lang = languages[i] if languages is not None else None
             genre = GenreSignal(
                 label=labels[int(np.argmax(g_row))],
                 probabilities={label: float(v) for label, v in zip(labels, g_row, strict=True)},
                 not_detected=tuple(g for g in GENRES if g not in labels),
                 features=used["genre"],
-                cv_macro_f1=float(cv) if cv is not None else None,
+                cv_macro_f1=self.cv_figure("genre", lang),
             )
             scores = tuple(
                 sorted(
                     (
-                        FrameScore(frame, float(s), bool(s >= threshold))
-                        for frame, s in zip(FRAMES, f_row, strict=True)
+                        FrameScore(frame, float(s), bool(s >= t))
+                        for frame, s, t in zip(FRAMES, f_row, thresholds, strict=True)
                     ),
                     key=lambda f: (-f.score, f.frame),
                 )
             )
-            out.append(
-                ArticlePrediction(
-                    genre,
-                    scores,
-                    self._note,
-                    float(frames_cv) if frames_cv is not None else None,
-                )
-            )
+            out.append(ArticlePrediction(genre, scores, self._note, self.cv_figure("frames", lang)))
         return out
 
 
 class GenreClassifier:
-    """Genre of articles: calibrated probabilities of opinion and reporting (satire: never).
+    """Genre of articles: calibrated probabilities of opinion, reporting and satire.
 
-    Settings as in :class:`ArticleModels`; :meth:`predict` returns ``(n, 2)`` probabilities in
-    the order of :attr:`labels`, each row summing to 1.
+    Settings as in :class:`ArticleModels`; :meth:`predict` returns one row of probabilities
+    per text in the order of :attr:`labels`, each row summing to 1.
     """
 
     def __init__(
@@ -426,16 +517,18 @@ class GenreClassifier:
         """The genres of the probability columns."""
         return self.models.genre_labels
 
-    def predict(self, texts: Sequence[str]) -> Array:
-        """Calibrated genre probabilities, one row per text."""
+    def predict(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> Array:
+        """Calibrated genre probabilities, one row per text (``languages``: ISO codes)."""
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        return self.models.genre_probabilities(self.models.compute_features(texts))
+        return self.models.genre_probabilities(self.models.compute_features(texts), languages)
 
-    def predict_labels(self, texts: Sequence[str]) -> list[str]:
-        """The likelier genre of each text."""
+    def predict_labels(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> list[str]:
+        """The likeliest genre of each text."""
         labels = self.labels
-        return [labels[int(i)] for i in np.argmax(self.predict(texts), axis=1)]
+        return [labels[int(i)] for i in np.argmax(self.predict(texts, languages), axis=1)]
 
 
 class FrameClassifier:
@@ -458,9 +551,9 @@ class FrameClassifier:
     labels: tuple[str, ...] = FRAMES
 
     @property
-    def threshold(self) -> float:
-        """The probability at which a frame is selected."""
-        return self.models.frame_threshold
+    def thresholds(self) -> Array:
+        """The probability at which each frame is selected (FRAMES order)."""
+        return self.models.frame_thresholds
 
     def predict(self, texts: Sequence[str]) -> Array:
         """Calibrated frame probabilities, one row per text."""
@@ -470,8 +563,8 @@ class FrameClassifier:
 
     def predict_labels(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
         """The selected frames of each text, in :data:`~spinscope.taxonomy.FRAMES` order."""
-        t = self.threshold
+        t = self.thresholds
         return [
-            tuple(f for f, s in zip(FRAMES, row, strict=True) if s >= t)
+            tuple(f for f, s, ft in zip(FRAMES, row, t, strict=True) if s >= ft)
             for row in self.predict(texts)
         ]

@@ -45,8 +45,10 @@ import numpy as np
 import numpy.typing as npt
 
 from spinscope.article.features import (
+    STYLE_FEATURES,
     TAGGER_AGGREGATES,
     TfidfFeaturizer,
+    style_features,
     tagger_features,
 )
 from spinscope.article.models import (
@@ -56,13 +58,14 @@ from spinscope.article.models import (
     default_article_models_dir,
     file_sha256,
 )
-from spinscope.calibration import fit_platt, logit, sigmoid_array
+from spinscope.calibration import fit_platt, fit_temperature, sigmoid_array, softmax_array
 from spinscope.corpora.datapath import data_root
 from spinscope.corpora.semeval2023 import (
     load_st1_gold,
     load_st2_gold,
     semeval2023_article_paths,
 )
+from spinscope.corpora.splits import TRAINING_LANGUAGES, corpus_code, dev_ids, iso_code
 from spinscope.corpora.textio import read_article
 from spinscope.errors import DataRootError, MissingDependencyError
 from spinscope.scoring.semeval2023 import score_st1, score_st2
@@ -90,13 +93,25 @@ Blocks = tuple[str, ...]
 CANDIDATES: dict[str, tuple[Blocks, ...]] = {
     "tfidf": (("tfidf",),),
     "tagger": (("tagger",),),
-    "tfidf+tagger": (("tfidf", "tagger"),),
-    "tfidf|tagger": (("tfidf",), ("tagger",)),
+    "tagger+style": (("tagger", "style"),),
+    "tfidf+tagger+style": (("tfidf", "tagger", "style"),),
+    "tfidf|tagger+style": (("tfidf",), ("tagger", "style")),
 }
+#: The candidates compared without the tagger's features.
+TFIDF_CANDIDATES: tuple[str, ...] = ("tfidf",)
 #: The baseline every other candidate is compared with, and the fallback of the shipped ones.
 BASELINE = "tfidf"
-#: The genres the genre model tells apart; satire is not modelled (see the model card).
-GENRE_LABELS: tuple[str, ...] = ("opinion", "reporting")
+#: The genres the genre model tells apart, in the order of its probability columns.
+GENRE_LABELS: tuple[str, ...] = GENRES
+#: The two article-level tasks.
+TASKS: tuple[str, ...] = ("genre", "frames")
+#: The genre mix (opinion, reporting, satire) the shipped genre probabilities assume: as much
+#: reporting as opinion, satire rare. The training mix (78 % opinion) is not what users read.
+#: Chosen among (0.30, 0.65, 0.05), this and a uniform mix by the cross-validated figures and
+#: the realworld-dev check (see MODEL_CARD.md).
+DEPLOYMENT_PRIOR: tuple[float, float, float] = (0.45, 0.50, 0.05)
+#: A language with at least this many training articles gets its own genre calibration.
+MIN_LANGUAGE_ARTICLES = 50
 
 
 @dataclass(frozen=True)
@@ -113,65 +128,147 @@ class TrainSettings:
     c_both: float = 1.0
     ngram_max: int = 1
     min_df: int = 2
-    max_features: int = 10000
+    max_features: int = 20000
+    #: articles of one language whose TF-IDF cosine reaches this are one story (one fold)
+    group_similarity: float = 0.5
+    #: a frame gets its own threshold when it has at least this many positive articles
+    min_frame_positives: int = 40
+    #: the genre mix (opinion, reporting, satire) the shipped probabilities assume; ``None``
+    #: keeps the training mix
+    genre_prior: tuple[float, float, float] | None = DEPLOYMENT_PRIOR
 
     def c_for(self, blocks: Blocks) -> float:
         """The regularisation strength of a head reading ``blocks``."""
         if blocks == ("tfidf",):
             return self.c_tfidf
-        if blocks == ("tagger",):
+        if "tfidf" not in blocks:
             return self.c_tagger
         return self.c_both
+
+    @property
+    def genre_prior_normalised(self) -> tuple[float, ...] | None:
+        """:attr:`genre_prior` scaled to sum to 1 (``None``: each language's training mix)."""
+        if self.genre_prior is None:
+            return None
+        total = sum(self.genre_prior)
+        return tuple(p / total for p in self.genre_prior)
 
 
 @dataclass(frozen=True)
 class ArticleData:
-    """The labelled articles: ids, texts, genres, frames (as a 0/1 matrix in FRAMES order)."""
+    """The labelled articles: ids, texts, genres, frames (as a 0/1 matrix in FRAMES order).
+
+    ``languages`` holds each article's ISO 639-1 code; ids are unique within a language.
+    """
 
     ids: tuple[str, ...]
     texts: tuple[str, ...]
     genres: tuple[str, ...]
     frames: npt.NDArray[np.int_]
+    languages: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.languages:
+            object.__setattr__(self, "languages", ("en",) * len(self.ids))
 
     def __len__(self) -> int:
         return len(self.ids)
 
+    def language_mask(self, lang: str) -> npt.NDArray[np.bool_]:
+        """The rows of the articles in ``lang``."""
+        return np.array([x == lang for x in self.languages], dtype=bool)
 
-def load_article_data(root: str | Path | None = None) -> ArticleData:
-    """The English subtask-1/2 training articles with both labels, sorted by id."""
-    genres = load_st1_gold("en", root)
-    frames = load_st2_gold("en", root)
-    paths = semeval2023_article_paths("en", root, subtask=1)
-    ids = sorted(set(genres) & set(frames) & set(paths))
-    if not ids:
-        raise DataRootError(
-            "no English article has both a subtask-1 and a subtask-2 label. Check "
-            "semeval2023/en/train-labels-subtask-{1,2}.txt under the data root."
-        )
-    matrix = np.array([[f in frames[i] for f in FRAMES] for i in ids], dtype=np.int_)
+
+def load_article_data(
+    root: str | Path | None = None, languages: Sequence[str] = ("en",)
+) -> ArticleData:
+    """The subtask-1/2 training articles of ``languages`` with both labels.
+
+    Articles come language by language in the order given, sorted by id within each.
+    """
+    ids: list[str] = []
+    texts: list[str] = []
+    genres_out: list[str] = []
+    frame_rows: list[list[bool]] = []
+    langs: list[str] = []
+    for lang in languages:
+        iso = iso_code(lang)
+        code = corpus_code(iso)
+        genres = load_st1_gold(code, root)
+        frames = load_st2_gold(code, root)
+        paths = semeval2023_article_paths(code, root, subtask=1)
+        both = sorted(set(genres) & set(frames) & set(paths))
+        if not both:
+            raise DataRootError(
+                f"no {iso} article has both a subtask-1 and a subtask-2 label. Check "
+                f"semeval2023/{code}/train-labels-subtask-{{1,2}}.txt under the data root."
+            )
+        for i in both:
+            ids.append(i)
+            texts.append(read_article(paths[i]))
+            genres_out.append(genres[i])
+            frame_rows.append([f in frames[i] for f in FRAMES])
+            langs.append(iso)
     return ArticleData(
         tuple(ids),
-        tuple(read_article(paths[i]) for i in ids),
-        tuple(genres[i] for i in ids),
-        matrix,
+        tuple(texts),
+        tuple(genres_out),
+        np.array(frame_rows, dtype=np.int_).reshape(len(ids), len(FRAMES)),
+        tuple(langs),
     )
 
 
-def stratified_folds(labels: Sequence[str], k: int, seed: int) -> npt.NDArray[np.int_]:
+def stratified_folds(
+    labels: Sequence[str], k: int, seed: int, groups: Sequence[int] | None = None
+) -> npt.NDArray[np.int_]:
     """A fold number (``0..k-1``) per example, each label spread evenly over the folds.
 
-    Within a label, examples are shuffled, then dealt round-robin, starting where the previous
-    label stopped so that fold sizes stay even.
+    With ``groups``, the examples of one group share a fold (the group goes where its first
+    example's label sends it). Within a label, groups are shuffled, then dealt round-robin,
+    starting where the previous label stopped so that fold sizes stay even.
     """
     rng = np.random.default_rng(seed)
+    group_of = list(groups) if groups is not None else list(range(len(labels)))
+    first: dict[int, int] = {}
+    for i, g in enumerate(group_of):
+        first.setdefault(g, i)
     folds = np.zeros(len(labels), dtype=np.int_)
+    fold_of_group: dict[int, int] = {}
     start = 0
     for label in sorted(set(labels)):
-        members = np.array([i for i, y in enumerate(labels) if y == label])
+        members = np.array([g for g, i in first.items() if labels[i] == label])
         rng.shuffle(members)
-        folds[members] = (start + np.arange(len(members))) % k
+        for n, g in enumerate(members):
+            fold_of_group[int(g)] = (start + n) % k
         start = (start + len(members)) % k
+    for i, g in enumerate(group_of):
+        folds[i] = fold_of_group[g]
     return folds
+
+
+def story_groups(data: ArticleData, similarity: float) -> list[int]:
+    """A group number per article: articles of one language that tell the same story share one.
+
+    The ids carry no outlet or event, so stories are found in the text: two articles of one
+    language whose TF-IDF cosine (words, fitted on that language) reaches ``similarity`` are
+    linked, and groups are the connected components.
+    """
+    parent = list(range(len(data)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for lang in dict.fromkeys(data.languages):
+        rows = np.flatnonzero(data.language_mask(lang))
+        texts = [data.texts[i] for i in rows]
+        x = TfidfFeaturizer(1, 2).fit(texts).transform(texts)
+        sim = x @ x.T
+        for a, b in zip(*np.nonzero(np.triu(sim, 1) >= similarity), strict=True):
+            parent[find(int(rows[a]))] = find(int(rows[b]))
+    return [find(i) for i in range(len(data))]
 
 
 # -------------------------------------------------------------------------------- features
@@ -232,21 +329,12 @@ def extract_tagger_features(
 # --------------------------------------------------------------------------------- fitting
 
 
-def _fit_head(
-    blocks: Blocks,
-    features: Mapping[str, Array],
-    y: npt.NDArray[np.int_],
-    c: float,
-    seed: int,
-) -> Head:
-    """One logistic regression per column of ``y`` over ``blocks`` (Platt left at identity)."""
-    try:
-        from sklearn.linear_model import LogisticRegression
-    except ModuleNotFoundError:
-        raise MissingDependencyError(
-            "training the article models needs scikit-learn, which is not installed; install "
-            "the training extra: pip install 'spinscope[train]'"
-        ) from None
+def _standardiser(blocks: Blocks, features: Mapping[str, Array]) -> tuple[Array, Array]:
+    """``(mean, scale)`` of the concatenated blocks: TF-IDF as is, the others standardised.
+
+    A standardised block of ``d`` columns has a norm of about ``sqrt(d)``; next to TF-IDF (norm
+    1) it is scaled down by ``sqrt(d)`` so that neither block drowns the other.
+    """
     means, scales = [], []
     for block in blocks:
         x = features[block]
@@ -255,108 +343,193 @@ def _fit_head(
             scales.append(np.ones(x.shape[1], dtype=np.float32))
         else:
             sd = x.std(0) + 1e-6
-            if len(blocks) > 1:
-                # standardised block of d columns has norm ~sqrt(d); bring it to ~1 like TF-IDF
+            if "tfidf" in blocks:
                 sd = sd * np.sqrt(x.shape[1])
             means.append(x.mean(0))
             scales.append(sd)
-    mean = np.concatenate(means).astype(np.float32)
-    scale = np.concatenate(scales).astype(np.float32)
+    return (
+        np.concatenate(means).astype(np.float32),
+        np.concatenate(scales).astype(np.float32),
+    )
+
+
+def _fit_head(
+    blocks: Blocks,
+    features: Mapping[str, Array],
+    y: npt.NDArray[np.int_],
+    c: float,
+    seed: int,
+    *,
+    multiclass: bool = False,
+) -> Head:
+    """Logistic regression over ``blocks``, with balanced class weights (Platt at identity).
+
+    ``y`` is a 0/1 matrix. With ``multiclass`` its rows are one-hot and one multinomial model
+    is fitted (one logit per class); otherwise one binary model per column.
+    """
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ModuleNotFoundError:
+        raise MissingDependencyError(
+            "training the article models needs scikit-learn, which is not installed; install "
+            "the training extra: pip install 'spinscope[train]'"
+        ) from None
+    mean, scale = _standardiser(blocks, features)
     x = (np.hstack([features[b] for b in blocks]) - mean) / scale
-    coefs, intercepts = [], []
-    for j in range(y.shape[1]):
-        positives = int(y[:, j].sum())
-        if positives in (0, len(y)):
-            # one class only (a rare frame in a small fold): predict its smoothed share
-            coefs.append(np.zeros(x.shape[1]))
-            intercepts.append(np.log((positives + 0.5) / (len(y) - positives + 0.5)))
-            continue
-        clf = LogisticRegression(
-            C=c,
-            class_weight="balanced",
-            solver="liblinear",
-            dual=True,
-            max_iter=2000,
-            random_state=seed,
-        )
-        clf.fit(x, y[:, j])
-        coefs.append(clf.coef_[0])
-        intercepts.append(clf.intercept_[0])
     k = y.shape[1]
+    if multiclass:
+        classes = np.argmax(y, axis=1)
+        present = sorted(set(classes.tolist()))
+        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=seed)
+        clf.fit(x, classes)
+        coef = np.full((k, x.shape[1]), 0.0)
+        intercept = np.full(k, -30.0)  # a class absent from the fitting rows: never likely
+        if len(present) == 2:  # sklearn fits one column for two classes
+            coef[present[1]], intercept[present[1]] = clf.coef_[0], clf.intercept_[0]
+            intercept[present[0]] = 0.0
+        else:
+            coef[present], intercept[present] = clf.coef_, clf.intercept_
+    else:
+        coefs, intercepts = [], []
+        for j in range(k):
+            positives = int(y[:, j].sum())
+            if positives in (0, len(y)):
+                # one class only (a rare frame in a small fold): predict its smoothed share
+                coefs.append(np.zeros(x.shape[1]))
+                intercepts.append(np.log((positives + 0.5) / (len(y) - positives + 0.5)))
+                continue
+            clf = LogisticRegression(
+                C=c,
+                class_weight="balanced",
+                solver="liblinear",
+                dual=True,
+                max_iter=2000,
+                random_state=seed,
+            )
+            clf.fit(x, y[:, j])
+            coefs.append(clf.coef_[0])
+            intercepts.append(clf.intercept_[0])
+        coef, intercept = np.asarray(coefs), np.asarray(intercepts)
     return Head(
         blocks,
         mean,
         scale,
-        np.asarray(coefs, dtype=np.float32),
-        np.asarray(intercepts, dtype=np.float32),
+        np.asarray(coef, dtype=np.float32),
+        np.asarray(intercept, dtype=np.float32),
         np.ones(k, dtype=np.float32),
         np.zeros(k, dtype=np.float32),
     )
 
 
-def _targets(data: ArticleData, task: str) -> tuple[npt.NDArray[np.int_], npt.NDArray[np.bool_]]:
-    """``(y, fit_mask)``: the 0/1 target columns of ``task`` and the rows a model is fitted on."""
+def _targets(data: ArticleData, task: str) -> npt.NDArray[np.int_]:
+    """The 0/1 target matrix of ``task``: one-hot genres (GENRE_LABELS order), or frames."""
     if task == "genre":
-        genres = np.array(data.genres)
-        return (genres == "reporting").astype(np.int_)[:, None], genres != "satire"
-    return data.frames, np.ones(len(data), dtype=bool)
+        return np.array([[g == x for x in GENRE_LABELS] for g in data.genres], dtype=np.int_)
+    return data.frames
+
+
+@dataclass
+class _GenreScale:
+    """``softmax(a * z + b + shift)``: temperature, biases and the prior shift of one language."""
+
+    a: float
+    b: npt.NDArray[np.float64]
+    #: ``log deployment prior - log training share`` of the language (centred)
+    shift: npt.NDArray[np.float64]
 
 
 @dataclass
 class _Calibration:
-    """Platt parameters of each head and of their average, and the decision rule.
+    """How the heads' raw logits become probabilities, and the decision rule.
 
-    The decision rule is the frame threshold, or the genre prior (the share of reporting the
-    genre probabilities assume) with its shift of the logits.
+    Genre: the heads' logits are averaged and put through ``softmax(a * z + b)``, fitted for
+    log-loss on each language's own articles (its training mix: English is 90 % opinion,
+    French 68 %), then shifted by ``log prior - log training share`` of that language so that
+    the probabilities assume :attr:`prior` whatever the language. A language without enough
+    articles, or none given, uses the scale fitted on all articles. Frames: Platt per head and
+    column, Platt on their average, and a threshold per frame.
     """
 
+    task: str
     heads: list[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]
     final: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]
-    threshold: float = 0.5
-    prior: float | None = None
-    shift: float = 0.0
+    thresholds: npt.NDArray[np.float64] | None = None
+    global_threshold: float = 0.5
+    prior: tuple[float, ...] | None = None
+    shift: npt.NDArray[np.float64] | None = None
+    by_language: dict[str, _GenreScale] | None = None
 
     def apply(
-        self, raw: Sequence[npt.NDArray[np.float64]], *, shifted: bool = True
+        self,
+        raw: Sequence[npt.NDArray[np.float64]],
+        languages: Sequence[str] | None = None,
+        *,
+        shifted: bool = True,
     ) -> npt.NDArray[np.float64]:
-        """Probabilities; with ``shifted=False`` under the training prior (no genre shift)."""
+        """Probabilities; with ``shifted=False`` genre assumes each language's training mix."""
         fused = np.mean([a * z + b for (a, b), z in zip(self.heads, raw, strict=True)], axis=0)
-        z = self.final[0] * fused + self.final[1] - (0.0 if shifted else self.shift)
-        return sigmoid_array(np.asarray(z, dtype=np.float64))
+        z = self.final[0] * fused + self.final[1]
+        if self.task != "genre":
+            return sigmoid_array(np.asarray(z, dtype=np.float64))
+        if shifted and self.shift is not None:
+            z = z + self.shift
+        if languages is not None and self.by_language:
+            for lang, scale in self.by_language.items():
+                rows = np.array([x == lang for x in languages], dtype=bool)
+                z[rows] = scale.a * fused[rows] + scale.b + (scale.shift if shifted else 0.0)
+        return softmax_array(np.asarray(z, dtype=np.float64))
+
+
+def _frame_f1(y: npt.NDArray[np.int_], pred: npt.NDArray[np.bool_]) -> float:
+    tp = float((pred & (y == 1)).sum())
+    denom = float(pred.sum() + (y == 1).sum())
+    return 2 * tp / denom if denom else 0.0
+
+
+_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
 
 def _best_threshold(y: npt.NDArray[np.int_], p: npt.NDArray[np.float64]) -> float:
-    """The probability threshold with the best micro-F1 (the lowest of equal ones)."""
+    """The probability threshold with the best (micro-)F1 (the lowest of equal ones)."""
     best, best_f1 = 0.5, -1.0
-    for t in np.round(np.arange(0.05, 0.951, 0.01), 2):
-        pred = p >= t
-        tp = float((pred & (y == 1)).sum())
-        f1 = 2 * tp / (pred.sum() + (y == 1).sum()) if (pred.sum() + (y == 1).sum()) else 0.0
+    for t in _GRID:
+        f1 = _frame_f1(y, p >= t)
         if f1 > best_f1 + 1e-12:
             best, best_f1 = float(t), f1
     return best
 
 
-def _macro_f1_binary(y: npt.NDArray[np.int_], pred: npt.NDArray[np.bool_]) -> float:
-    f1s = []
-    for cls in (0, 1):
-        tp = float(((pred == cls) & (y == cls)).sum())
-        denom = float((pred == cls).sum() + (y == cls).sum())
-        f1s.append(2 * tp / denom if denom else 0.0)
-    return sum(f1s) / 2
+def _frame_thresholds(
+    y: npt.NDArray[np.int_], p: npt.NDArray[np.float64], min_positives: int
+) -> tuple[npt.NDArray[np.float64], float]:
+    """A threshold per frame and the global one.
 
-
-def _best_prior(y: npt.NDArray[np.int_], logits: npt.NDArray[np.float64]) -> float:
-    """The share of reporting to assume, for the best macro-F1 of the likelier genre.
-
-    ``logits`` are calibrated under the training share; a prior ``q`` shifts them by
-    ``logit(q) - logit(training share)``. The middle of the best priors is returned.
+    The global threshold is the one with the best micro-F1 over all frames. A frame with at
+    least ``min_positives`` examples gets the threshold with the best F1 of that frame alone,
+    so that a frame the model ranks well but scores low (rarely above the global threshold) is
+    still selected when it is likely; a rarer frame keeps the global one, since a threshold
+    fitted on a handful of examples is noise.
     """
-    base = logit(float(np.clip(y.mean(), 1e-3, 1 - 1e-3)))
-    grid = np.round(np.arange(0.05, 0.951, 0.05), 2)
-    scores = [_macro_f1_binary(y, logits + logit(q) - base >= 0) for q in grid]
-    best = [q for q, f in zip(grid, scores, strict=True) if f >= max(scores) - 1e-12]
-    return float(best[len(best) // 2])
+    glob = _best_threshold(y, p)
+    thresholds = np.full(y.shape[1], glob)
+    for j in range(y.shape[1]):
+        if int(y[:, j].sum()) >= min_positives:
+            thresholds[j] = _best_threshold(y[:, j], p[:, j])
+    return thresholds, glob
+
+
+def _genre_scale(
+    fused: npt.NDArray[np.float64],
+    y: npt.NDArray[np.int_],
+    prior: tuple[float, ...] | None,
+) -> tuple[_GenreScale, tuple[float, ...]]:
+    """The genre scale fitted on these rows, and the prior it shifts to."""
+    a, b = fit_temperature(fused, np.argmax(y, axis=1), l2=0.01)
+    # smoothed: a language with three satire articles still gets a finite share
+    share = (y.sum(0) + 0.5) / (len(y) + 0.5 * y.shape[1])
+    target = prior if prior is not None else tuple(float(v) for v in share)
+    shift = np.log(np.asarray(target)) - np.log(share)
+    return _GenreScale(a, b, shift - shift.mean()), target
 
 
 def _fit_calibration(
@@ -364,33 +537,51 @@ def _fit_calibration(
     raw: Sequence[npt.NDArray[np.float64]],
     y: npt.NDArray[np.int_],
     rows: npt.NDArray[np.bool_],
+    settings: TrainSettings,
+    languages: Sequence[str] | None = None,
 ) -> _Calibration:
-    """Fit Platt per head and column, Platt on their average, and the decision rule.
+    """Fit the calibration and decision rule of ``task`` on ``rows`` (see :class:`_Calibration`).
 
-    Frames: one threshold for all frames, for micro-F1. Genre: the prior share of reporting
-    (:func:`_best_prior`), folded into the final Platt intercept so that the likelier genre
-    is the prediction.
+    ``languages`` (one code per row of ``y``) give genre a scale per language with at least
+    :data:`MIN_LANGUAGE_ARTICLES` articles among ``rows``.
     """
     yr = y[rows]
+    k = y.shape[1]
+    if task == "genre":
+        heads = [(np.ones(k), np.zeros(k)) for _ in raw]
+        fused = np.mean(raw, axis=0)
+        pooled, prior = _genre_scale(fused[rows], yr, settings.genre_prior_normalised)
+        by_language: dict[str, _GenreScale] = {}
+        if languages is not None:
+            langs = np.asarray(languages)
+            for lang in dict.fromkeys(languages):
+                mask = rows & (langs == lang)
+                if int(mask.sum()) >= MIN_LANGUAGE_ARTICLES:
+                    by_language[lang], _ = _genre_scale(
+                        fused[mask], y[mask], settings.genre_prior_normalised
+                    )
+        return _Calibration(
+            task,
+            heads,
+            (np.full(k, pooled.a), pooled.b),
+            prior=prior,
+            shift=pooled.shift,
+            by_language=by_language,
+        )
     heads = []
     for z in raw:
-        params = [fit_platt(z[rows, j], yr[:, j]) for j in range(y.shape[1])]
+        params = [fit_platt(z[rows, j], yr[:, j]) for j in range(k)]
         heads.append((np.array([a for a, _ in params]), np.array([b for _, b in params])))
     if len(raw) == 1:
-        final = (np.ones(y.shape[1]), np.zeros(y.shape[1]))
+        final = (np.ones(k), np.zeros(k))
     else:
         fused = np.mean([a * z + b for (a, b), z in zip(heads, raw, strict=True)], axis=0)
-        params = [fit_platt(fused[rows, j], yr[:, j]) for j in range(y.shape[1])]
+        params = [fit_platt(fused[rows, j], yr[:, j]) for j in range(k)]
         final = (np.array([a for a, _ in params]), np.array([b for _, b in params]))
-    cal = _Calibration(heads, final)
-    if task == "frames":
-        cal.threshold = _best_threshold(yr, cal.apply(raw)[rows])
-    else:
-        fused = np.mean([a * z + b for (a, b), z in zip(heads, raw, strict=True)], axis=0)
-        logits = final[0] * fused[rows, 0] + final[1]
-        cal.prior = _best_prior(yr[:, 0], logits[:, None].ravel())
-        cal.shift = logit(cal.prior) - logit(float(np.clip(yr.mean(), 1e-3, 1 - 1e-3)))
-        cal.final = (final[0], final[1] + cal.shift)
+    cal = _Calibration(task, heads, final)
+    cal.thresholds, cal.global_threshold = _frame_thresholds(
+        yr, cal.apply(raw)[rows], settings.min_frame_positives
+    )
     return cal
 
 
@@ -414,23 +605,25 @@ def _per_class(
     return out
 
 
+def _keys(data: ArticleData, rows: npt.NDArray[np.bool_]) -> list[ArticleId]:
+    """``"<lang>:<id>"`` of the chosen rows (ids repeat across languages)."""
+    return [f"{data.languages[i]}:{data.ids[i]}" for i in np.flatnonzero(rows)]
+
+
 def _score_genre(
     data: ArticleData, labels: Sequence[str], rows: npt.NDArray[np.bool_]
 ) -> dict[str, Any]:
-    ids = [i for i, keep in zip(data.ids, rows, strict=True) if keep]
-    gold: dict[ArticleId, str] = {
-        i: g for i, g, keep in zip(data.ids, data.genres, rows, strict=True) if keep
-    }
-    pred: dict[ArticleId, str] = {
-        i: label for i, label, keep in zip(data.ids, labels, rows, strict=True) if keep
-    }
+    idx = [int(i) for i in np.flatnonzero(rows)]
+    keys = _keys(data, rows)
+    gold = {k: data.genres[i] for k, i in zip(keys, idx, strict=True)}
+    pred = {k: labels[i] for k, i in zip(keys, idx, strict=True)}
     scores = score_st1(gold, pred)
-    g = np.array([[gold[i] == x for x in GENRES] for i in ids])
-    p = np.array([[pred[i] == x for x in GENRES] for i in ids])
-    no_satire = [i for i in ids if gold[i] != "satire"]
-    two = score_st1({i: gold[i] for i in no_satire}, {i: pred[i] for i in no_satire})
+    g = np.array([[gold[k] == x for x in GENRES] for k in keys], dtype=bool).reshape(-1, 3)
+    p = np.array([[pred[k] == x for x in GENRES] for k in keys], dtype=bool).reshape(-1, 3)
+    no_satire = [k for k in keys if gold[k] != "satire"]
+    two = score_st1({k: gold[k] for k in no_satire}, {k: pred[k] for k in no_satire})
     return {
-        "articles": len(ids),
+        "articles": len(keys),
         "macro_f1": scores["macro_f1"],
         "accuracy": scores["accuracy"],
         "macro_f1_opinion_reporting": two["macro_f1"],
@@ -441,20 +634,20 @@ def _score_genre(
 def _score_frames(
     data: ArticleData, selected: npt.NDArray[np.bool_], rows: npt.NDArray[np.bool_]
 ) -> dict[str, Any]:
-    ids = [i for i, keep in zip(data.ids, rows, strict=True) if keep]
+    keys = _keys(data, rows)
     gold_m = data.frames[rows].astype(bool)
     pred_m = selected[rows]
     gold: dict[ArticleId, tuple[str, ...]] = {
-        i: tuple(f for f, on in zip(FRAMES, g, strict=True) if on)
-        for i, g in zip(ids, gold_m, strict=True)
+        k: tuple(f for f, on in zip(FRAMES, g, strict=True) if on)
+        for k, g in zip(keys, gold_m, strict=True)
     }
     pred: dict[ArticleId, tuple[str, ...]] = {
-        i: tuple(f for f, on in zip(FRAMES, p, strict=True) if on)
-        for i, p in zip(ids, pred_m, strict=True)
+        k: tuple(f for f, on in zip(FRAMES, p, strict=True) if on)
+        for k, p in zip(keys, pred_m, strict=True)
     }
     scores = score_st2(gold, pred)
     return {
-        "articles": len(ids),
+        "articles": len(keys),
         "micro_f1": scores["micro_f1"],
         "macro_f1": scores["macro_f1"],
         "precision": scores["precision"],
@@ -468,18 +661,18 @@ def _score_frames(
 
 def _fold_features(
     data: ArticleData,
-    tagger: Array | None,
+    fixed: Mapping[str, Array],
     train: npt.NDArray[np.bool_],
     settings: TrainSettings,
 ) -> tuple[dict[str, Array], TfidfFeaturizer]:
-    """Feature blocks of every article, with TF-IDF fitted on the ``train`` rows only."""
+    """Feature blocks of every article: TF-IDF fitted on the ``train`` rows, plus ``fixed``.
+
+    ``fixed`` holds the blocks that need no fitting (``tagger``, ``style``).
+    """
     texts = list(data.texts)
     tfidf = TfidfFeaturizer(settings.ngram_max, settings.min_df, settings.max_features)
     tfidf.fit([t for t, keep in zip(texts, train, strict=True) if keep])
-    out = {"tfidf": tfidf.transform(texts)}
-    if tagger is not None:
-        out["tagger"] = tagger
-    return out, tfidf
+    return {"tfidf": tfidf.transform(texts), **fixed}, tfidf
 
 
 def _average(figures: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -500,32 +693,48 @@ def _average(figures: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 def _oof_logits(
     data: ArticleData,
-    tagger: Array | None,
+    fixed: Mapping[str, Array],
     settings: TrainSettings,
     folds: npt.NDArray[np.int_],
     head_blocks: Sequence[Blocks],
 ) -> dict[str, dict[Blocks, npt.NDArray[np.float64]]]:
     """Out-of-fold raw logits of every head, by task and blocks."""
     raw: dict[str, dict[Blocks, npt.NDArray[np.float64]]] = {
-        task: {b: np.zeros(_targets(data, task)[0].shape) for b in head_blocks}
-        for task in ("genre", "frames")
+        task: {b: np.zeros(_targets(data, task).shape) for b in head_blocks} for task in TASKS
     }
     for k in range(settings.folds):
         train, test = folds != k, folds == k
-        features, _ = _fold_features(data, tagger, train, settings)
-        for task in ("genre", "frames"):
-            y, fit_rows = _targets(data, task)
-            rows = train & fit_rows
+        features, _ = _fold_features(data, fixed, train, settings)
+        for task in TASKS:
+            y = _targets(data, task)
             for blocks in head_blocks:
                 head = _fit_head(
                     blocks,
-                    {b: features[b][rows] for b in blocks},
-                    y[rows],
+                    {b: features[b][train] for b in blocks},
+                    y[train],
                     settings.c_for(blocks),
                     settings.seed,
+                    multiclass=task == "genre",
                 )
                 raw[task][blocks][test] = head.logits({b: features[b][test] for b in blocks})
     return raw
+
+
+def _with_subsets(
+    score: Callable[[npt.NDArray[np.bool_]], dict[str, Any]],
+    n: int,
+    subsets: Mapping[str, npt.NDArray[np.bool_]],
+    primary: str,
+) -> dict[str, Any]:
+    """``score`` of all rows and of each subset, and the mean over the language subsets."""
+    figures = score(np.ones(n, dtype=bool))
+    for name, mask in subsets.items():
+        if mask.any():
+            figures[name] = score(mask)
+    langs = [name for name in subsets if name in TRAINING_LANGUAGES and name in figures]
+    if langs:
+        figures[f"{primary}_language_mean"] = float(np.mean([figures[x][primary] for x in langs]))
+    return figures
 
 
 def _figures(
@@ -533,46 +742,49 @@ def _figures(
     data: ArticleData,
     heads: Sequence[npt.NDArray[np.float64]],
     folds: npt.NDArray[np.int_],
-    n_folds: int,
+    settings: TrainSettings,
     subsets: Mapping[str, npt.NDArray[np.bool_]],
 ) -> dict[str, Any]:
     """Scores of one candidate in one repeat, calibrated and decided by cross-fitting."""
-    y, fit_rows = _targets(data, task)
+    y = _targets(data, task)
     probs = np.zeros(y.shape)
     natural = np.zeros(y.shape)
-    thresholds: list[float] = []
-    priors: list[float | None] = []
-    for k in range(n_folds):
+    thresholds = np.zeros(y.shape)
+    global_thresholds = np.zeros(len(data))
+    for k in range(settings.folds):
         others, test = folds != k, folds == k
-        cal = _fit_calibration(task, heads, y, others & fit_rows)
-        probs[test] = cal.apply(heads)[test]
-        natural[test] = cal.apply(heads, shifted=False)[test]
-        thresholds.append(cal.threshold)
-        priors.append(cal.prior)
-    everyone = np.ones(len(data), dtype=bool)
+        cal = _fit_calibration(task, heads, y, others, settings, data.languages)
+        probs[test] = cal.apply(heads, data.languages)[test]
+        natural[test] = cal.apply(heads, data.languages, shifted=False)[test]
+        if cal.thresholds is not None:
+            thresholds[test] = cal.thresholds
+            global_thresholds[test] = cal.global_threshold
+    n = len(data)
     figures: dict[str, Any]
     if task == "genre":
-        labels = [GENRE_LABELS[int(p >= 0.5)] for p in probs[:, 0]]
-        figures = _score_genre(data, labels, everyone)
-        figures["priors"] = priors
-        for sub, mask in subsets.items():
-            figures[sub] = _score_genre(data, labels, mask)
+        labels = [GENRE_LABELS[int(i)] for i in np.argmax(probs, axis=1)]
+        mix = [GENRE_LABELS[int(i)] for i in np.argmax(natural, axis=1)]
+        figures = _with_subsets(lambda m: _score_genre(data, labels, m), n, subsets, "macro_f1")
+        figures["training_mix"] = _with_subsets(
+            lambda m: _score_genre(data, mix, m), n, subsets, "macro_f1"
+        )
     else:
-        selected = probs >= np.array([thresholds[f] for f in folds])[:, None]
-        figures = _score_frames(data, selected, everyone)
-        figures["thresholds"] = thresholds
-        for sub, mask in subsets.items():
-            figures[sub] = _score_frames(data, selected, mask)
+        selected = probs >= thresholds
+        one = probs >= global_thresholds[:, None]
+        figures = _with_subsets(lambda m: _score_frames(data, selected, m), n, subsets, "micro_f1")
+        figures["one_threshold"] = _with_subsets(
+            lambda m: _score_frames(data, one, m), n, subsets, "micro_f1"
+        )
     # Brier score of the probabilities under the training mix (a calibration check)
-    figures["brier"] = float(np.mean((natural[fit_rows] - y[fit_rows]) ** 2))
+    figures["brier"] = float(np.mean(((natural - y) ** 2).sum(1) / (1 if task == "genre" else 14)))
     return figures
 
 
 def _choose(candidates: Mapping[str, Mapping[str, Any]], primary: str) -> str:
     """The best candidate, which must beat the baseline by more than the repeats' spread.
 
-    A candidate other than :data:`BASELINE` wins only when its mean primary score exceeds the
-    baseline's by more than the larger of their standard deviations over the repeats (the
+    A candidate other than :data:`BASELINE` wins only when its mean ``primary`` score exceeds
+    the baseline's by more than the larger of their standard deviations over the repeats (the
     baseline when there is only one repeat and no spread: by more than 0.005); among those
     the best mean wins. Differences inside that noise do not justify the extra features.
     """
@@ -588,29 +800,45 @@ def _choose(candidates: Mapping[str, Mapping[str, Any]], primary: str) -> str:
     return best
 
 
+def fixed_blocks(data: ArticleData, tagger: Array | None) -> dict[str, Array]:
+    """The feature blocks that need no fitting: ``style`` always, ``tagger`` when given."""
+    out = {"style": np.stack([style_features(t) for t in data.texts]).astype(np.float32)}
+    if tagger is not None:
+        out["tagger"] = tagger
+    return out
+
+
 def cross_validate(
     data: ArticleData,
     tagger: Array | None,
     settings: TrainSettings,
     candidates: Sequence[str] | None = None,
     subsets: Mapping[str, npt.NDArray[np.bool_]] | None = None,
+    *,
+    fixed: Mapping[str, Array] | None = None,
 ) -> tuple[dict[str, Any], dict[str, dict[Blocks, npt.NDArray[np.float64]]]]:
     """Cross-validate ``candidates`` on both tasks; return the report and out-of-fold logits.
 
     ``settings.repeats`` runs of ``settings.folds``-fold cross-validation, each with other
-    folds (seeds ``seed``, ``seed + 1``, ...). The report maps each task to
-    ``{"candidates": {name: figures}, "chosen": name, "primary": metric}``; figures are means
-    over the repeats (with ``<primary>_std`` and ``<primary>_repeats``), of all articles and of
-    each of ``subsets`` (name -> row mask). Out-of-fold logits, keyed by task then by a head's
-    blocks, are averaged over the repeats.
+    folds (seeds ``seed``, ``seed + 1``, ...); folds are stratified by language and genre and
+    keep each story together (:func:`story_groups`). The report maps each task to
+    ``{"candidates": {name: figures}, "chosen": name, "primary": metric, "choose_by": key}``;
+    figures are means over the repeats (with ``<key>_std`` and ``<key>_repeats``), of all
+    articles and of each of ``subsets`` (name -> row mask; language codes also give the mean
+    over languages, which chooses the candidate). Out-of-fold logits, keyed by task then by a
+    head's blocks, are averaged over the repeats.
     """
-    names = list(candidates or (CANDIDATES if tagger is not None else [BASELINE]))
+    if fixed is None:
+        fixed = fixed_blocks(data, tagger)
+    names = list(candidates or (CANDIDATES if "tagger" in fixed else TFIDF_CANDIDATES))
     head_blocks = list(dict.fromkeys(b for n in names for b in CANDIDATES[n]))
+    groups = story_groups(data, settings.group_similarity)
+    strata = [f"{lang}/{g}" for lang, g in zip(data.languages, data.genres, strict=True)]
     runs: list[dict[str, dict[str, dict[str, Any]]]] = []
     raws = []
     for r in range(settings.repeats):
-        folds = stratified_folds(data.genres, settings.folds, settings.seed + r)
-        raw = _oof_logits(data, tagger, settings, folds, head_blocks)
+        folds = stratified_folds(strata, settings.folds, settings.seed + r, groups)
+        raw = _oof_logits(data, fixed, settings, folds, head_blocks)
         raws.append(raw)
         runs.append(
             {
@@ -620,38 +848,121 @@ def cross_validate(
                         data,
                         [raw[task][b] for b in CANDIDATES[name]],
                         folds,
-                        settings.folds,
+                        settings,
                         subsets or {},
                     )
                     for name in names
                 }
-                for task in ("genre", "frames")
+                for task in TASKS
             }
         )
         log.info("cross-validation repeat %d/%d done", r + 1, settings.repeats)
     report: dict[str, Any] = {}
-    for task in ("genre", "frames"):
+    for task in TASKS:
         primary = "macro_f1" if task == "genre" else "micro_f1"
+        mean_key = f"{primary}_language_mean"
+        key = mean_key if mean_key in runs[0][task][names[0]] else primary
         candidates_report = {}
         for name in names:
             per_run = [run[task][name] for run in runs]
             figures = _average(per_run)
-            figures[f"{primary}_repeats"] = [f[primary] for f in per_run]
-            figures[f"{primary}_std"] = float(np.std([f[primary] for f in per_run]))
+            for k in dict.fromkeys((primary, key)):
+                figures[f"{k}_repeats"] = [f[k] for f in per_run]
+                figures[f"{k}_std"] = float(np.std([f[k] for f in per_run]))
             candidates_report[name] = figures
         report[task] = {
             "candidates": candidates_report,
             "primary": primary,
-            "chosen": _choose(candidates_report, primary),
+            "choose_by": key,
+            "chosen": _choose(candidates_report, key),
         }
+    report["story_groups"] = {
+        "groups": len(set(groups)),
+        "articles_in_shared_groups": int(sum(1 for g in groups if groups.count(g) > 1)),
+    }
     mean_raw = {
         task: {b: np.mean([raw[task][b] for raw in raws], axis=0) for b in head_blocks}
-        for task in ("genre", "frames")
+        for task in TASKS
     }
     return report, mean_raw
 
 
 # ----------------------------------------------------------------------------- the run
+
+
+def _export_model(
+    task: str,
+    name: str,
+    data: ArticleData,
+    features: Mapping[str, Array],
+    raw: Mapping[Blocks, npt.NDArray[np.float64]],
+    settings: TrainSettings,
+) -> tuple[LinearModel, _Calibration]:
+    """Fit candidate ``name`` of ``task`` on every article, calibrated on out-of-fold logits."""
+    y = _targets(data, task)
+    everyone = np.ones(len(data), dtype=bool)
+    cal = _fit_calibration(
+        task, [raw[b] for b in CANDIDATES[name]], y, everyone, settings, data.languages
+    )
+    heads = []
+    for (a, b), blocks in zip(cal.heads, CANDIDATES[name], strict=True):
+        head = _fit_head(
+            blocks,
+            {x: features[x] for x in blocks},
+            y,
+            settings.c_for(blocks),
+            settings.seed,
+            multiclass=task == "genre",
+        )
+        heads.append(
+            Head(
+                head.blocks,
+                head.mean,
+                head.scale,
+                head.coef,
+                head.intercept,
+                a.astype(np.float32),
+                b.astype(np.float32),
+            )
+        )
+    final_b = cal.final[1] + (cal.shift if cal.shift is not None else 0.0)
+    by_language = {
+        lang: (
+            np.full(len(final_b), scale.a, dtype=np.float32),
+            np.asarray(scale.b + scale.shift, dtype=np.float32),
+        )
+        for lang, scale in (cal.by_language or {}).items()
+    }
+    model = LinearModel(
+        tuple(heads),
+        cal.final[0].astype(np.float32),
+        np.asarray(final_b, dtype=np.float32),
+        "softmax" if task == "genre" else "sigmoid",
+        by_language,
+    )
+    return model, cal
+
+
+def _cv_summary(report: Mapping[str, Any], chosen: Mapping[str, str]) -> dict[str, Any]:
+    """The cross-validated figures stored with the models (the reliability note reads them)."""
+    out: dict[str, Any] = {}
+    for task in TASKS:
+        primary = report[task]["primary"]
+        figures = report[task]["candidates"][chosen[task]]
+        base = report[task]["candidates"][BASELINE]
+        out[task] = {
+            "candidate": chosen[task],
+            primary: figures[primary],
+            "baseline": base[primary],
+            "by_language": {
+                lang: round(float(figures[lang][primary]), 4)
+                for lang in TRAINING_LANGUAGES
+                if lang in figures
+            },
+        }
+        if task == "genre":
+            out[task]["satire_f1"] = figures["per_class"]["satire"]["f1"]
+    return out
 
 
 def train_article_models(
@@ -669,50 +980,26 @@ def train_article_models(
     """
     settings = settings or TrainSettings()
     started = time.time()
-    report, raw = cross_validate(data, tagger, settings, subsets=subsets)
-    chosen = {task: report[task]["chosen"] for task in ("genre", "frames")}
+    fixed = fixed_blocks(data, tagger)
+    report, raw = cross_validate(data, tagger, settings, subsets=subsets, fixed=fixed)
+    chosen = {task: report[task]["chosen"] for task in TASKS}
     shipped = {
-        task: [chosen[task]] + ([BASELINE] if chosen[task] != BASELINE else [])
-        for task in ("genre", "frames")
+        task: [chosen[task]] + ([BASELINE] if chosen[task] != BASELINE else []) for task in TASKS
     }
     everyone = np.ones(len(data), dtype=bool)
-    features, tfidf = _fold_features(data, tagger, everyone, settings)
+    features, tfidf = _fold_features(data, fixed, everyone, settings)
 
     model_dir = out / "model"
     if model_dir.exists():
         shutil.rmtree(model_dir)
     model_dir.mkdir(parents=True)
     models: dict[str, Any] = {}
-    threshold, prior = 0.5, None
-    cv_summary: dict[str, Any] = {}
-    for task in ("genre", "frames"):
-        y, fit_rows = _targets(data, task)
+    thresholds: list[float] = []
+    global_threshold = 0.5
+    prior: tuple[float, ...] = ()
+    for task in TASKS:
         for name in shipped[task]:
-            heads_raw = [raw[task][b] for b in CANDIDATES[name]]
-            cal = _fit_calibration(task, heads_raw, y, fit_rows)
-            heads = []
-            for (a, b), blocks in zip(cal.heads, CANDIDATES[name], strict=True):
-                head = _fit_head(
-                    blocks,
-                    {x: features[x][fit_rows] for x in blocks},
-                    y[fit_rows],
-                    settings.c_for(blocks),
-                    settings.seed,
-                )
-                heads.append(
-                    Head(
-                        head.blocks,
-                        head.mean,
-                        head.scale,
-                        head.coef,
-                        head.intercept,
-                        a.astype(np.float32),
-                        b.astype(np.float32),
-                    )
-                )
-            model = LinearModel(
-                tuple(heads), cal.final[0].astype(np.float32), cal.final[1].astype(np.float32)
-            )
+            model, cal = _export_model(task, name, data, features, raw[task], settings)
             key = f"{task}-{name.replace('|', '_or_')}"
             np.savez_compressed(model_dir / f"{key}.npz", **model.to_arrays())  # type: ignore[arg-type]
             models[key] = {
@@ -720,42 +1007,61 @@ def train_article_models(
                 "candidate": name,
                 "file": f"{key}.npz",
                 "heads": [list(b) for b in CANDIDATES[name]],
+                "activation": model.activation,
             }
-            if name == chosen[task]:
-                if task == "frames":
-                    threshold = cal.threshold
-                else:
-                    prior = cal.prior
-        figures = report[task]["candidates"][chosen[task]]
-        cv_summary[task] = {
-            "candidate": chosen[task],
-            report[task]["primary"]: figures[report[task]["primary"]],
-            "baseline": report[task]["candidates"][BASELINE][report[task]["primary"]],
-        }
+            if name == chosen[task] and cal.thresholds is not None:
+                thresholds = [round(float(t), 2) for t in cal.thresholds]
+                global_threshold = cal.global_threshold
+            if name == chosen[task] and cal.prior is not None:
+                prior = cal.prior
     (model_dir / "tfidf.json").write_text(
         json.dumps(tfidf.to_dict(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
     )
+    y_genre = _targets(data, "genre")
     config = {
         "format": FORMAT_VERSION,
         "genre_labels": list(GENRE_LABELS),
-        "not_detected": [g for g in GENRES if g not in GENRE_LABELS],
+        "not_detected": [],
         "frames": list(FRAMES),
-        "frame_threshold": threshold,
-        "threshold_kind": "global (one threshold for all 14 frames, chosen for micro-F1)",
-        "genre_prior_reporting": prior,
-        "use": {t: f"{t}-{chosen[t].replace('|', '_or_')}" for t in ("genre", "frames")},
-        "fallback": {t: f"{t}-{BASELINE}" for t in ("genre", "frames")},
+        "frame_threshold": global_threshold,
+        "frame_thresholds": thresholds,
+        "threshold_kind": (
+            f"per frame for frames with at least {settings.min_frame_positives} training "
+            "articles, the global micro-F1 threshold for the others"
+        ),
+        "genre_prior": dict(zip(GENRE_LABELS, (round(p, 4) for p in prior), strict=True)),
+        "genre_training_share": dict(
+            zip(GENRE_LABELS, (round(float(v), 4) for v in y_genre.mean(0)), strict=True)
+        ),
+        "languages": sorted(set(data.languages), key=list(TRAINING_LANGUAGES).index),
+        "use": {t: f"{t}-{chosen[t].replace('|', '_or_')}" for t in TASKS},
+        "fallback": {t: f"{t}-{BASELINE}" for t in TASKS},
         "models": models,
         "tagger_sha256": tagger_sha256,
         "tagger_features": {"aggregates": list(TAGGER_AGGREGATES)},
+        "style_features": list(STYLE_FEATURES),
         "train_articles": len(data),
-        "settings": settings.__dict__,
-        "cv": cv_summary,
+        "settings": {k: v for k, v in settings.__dict__.items()},
+        "cv": _cv_summary(report, chosen),
     }
     (model_dir / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
     report["settings"] = settings.__dict__
     report["data"] = {
         "articles": len(data),
+        "by_language": {
+            lang: {
+                "articles": int(data.language_mask(lang).sum()),
+                "genres": {
+                    g: sum(
+                        1
+                        for x, lg in zip(data.genres, data.languages, strict=True)
+                        if x == g and lg == lang
+                    )
+                    for g in GENRES
+                },
+            }
+            for lang in dict.fromkeys(data.languages)
+        },
         "genres": {g: data.genres.count(g) for g in GENRES},
         "frames": {f: int(data.frames[:, j].sum()) for j, f in enumerate(FRAMES)},
         "subsets": {name: int(mask.sum()) for name, mask in (subsets or {}).items()},
@@ -770,31 +1076,34 @@ def train_article_models(
 def format_report(report: Mapping[str, Any]) -> str:
     """The cross-validation report as plain-text tables (what the command prints)."""
     lines: list[str] = []
+    subsets = list(report.get("data", {}).get("subsets", {}))
     for task, classes in (("genre", GENRES), ("frames", FRAMES)):
         r = report[task]
         primary = r["primary"]
         names = list(r["candidates"])
         settings = report["settings"]
         lines.append(
-            f"{task}: {settings['repeats']} x {settings['folds']}-fold cross-validation, primary "
-            f"{primary} (chosen: {r['chosen']}, marked *; baseline: {BASELINE})"
+            f"{task}: {settings['repeats']} x {settings['folds']}-fold grouped cross-validation, "
+            f"primary {primary}, chosen by {r['choose_by']} (chosen: {r['chosen']}, marked *; "
+            f"baseline: {BASELINE})"
         )
-        extra = "macro_f1_opinion_reporting" if task == "genre" else "macro_f1"
-        lines.append(f"  {'candidate':<14} {primary:>9} {'± sd':>6} {extra:>27} {'brier':>7}")
+        other = "training_mix" if task == "genre" else "one_threshold"
+        head = f"  {'candidate':<20} {'all':>6} {'± sd':>6} {'mean':>6}"
+        head += "".join(f" {s:>7}" for s in subsets) + f" {'brier':>6}"
+        lines.append(head)
         for n in names:
             c = r["candidates"][n]
             mark = " *" if n == r["chosen"] else ""
-            lines.append(
-                f"  {n:<14} {c[primary]:9.3f} {c[primary + '_std']:6.3f} {c[extra]:27.3f} "
-                f"{c['brier']:7.3f}{mark}"
-            )
-            for sub in report.get("data", {}).get("subsets", {}):
-                if sub in c:
-                    lines.append(
-                        f"    {sub:<12} {c[sub][primary]:9.3f} {'':6} {c[sub][extra]:27.3f}"
-                        f"   ({c[sub]['articles']} articles)"
-                    )
-        lines.append("  per class (precision / recall / F1, support):")
+            for label, figs in ((n, c), (f"  ({other})", c[other])):
+                row = f"  {label:<20} {figs[primary]:6.3f} "
+                row += f"{c[primary + '_std']:6.3f} " if figs is c else f"{'':6} "
+                row += f"{figs.get(primary + '_language_mean', float('nan')):6.3f}"
+                row += "".join(
+                    f" {figs[s][primary]:7.3f}" if s in figs else f" {'-':>7}" for s in subsets
+                )
+                row += f" {c['brier']:6.3f}{mark}" if figs is c else ""
+                lines.append(row)
+        lines.append("  per class, all languages (precision / recall / F1, support):")
         width = max(len(x) for x in classes)
         lines.append("  " + " " * width + "".join(f"  {n:>20}" for n in names))
         for label in classes:
@@ -807,6 +1116,12 @@ def format_report(report: Mapping[str, Any]) -> str:
                 f"  {label:<{width}}" + "".join(f"  {c:>20}" for c in cells) + f"  ({support})"
             )
         lines.append("")
+    groups = report.get("story_groups")
+    if groups:
+        lines.append(
+            f"story groups: {groups['groups']} for {report['data']['articles']} articles "
+            f"({groups['articles_in_shared_groups']} articles share a group with another)"
+        )
     return "\n".join(lines)
 
 
@@ -820,6 +1135,7 @@ def train_article_command(
     install: bool = False,
     use_tagger: bool = True,
     tagger_dir: str | Path | None = None,
+    languages: Sequence[str] = TRAINING_LANGUAGES,
     echo: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Load the data, compute the tagger's features, train, report, and maybe install.
@@ -831,7 +1147,7 @@ def train_article_command(
     root = data_root(data)
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    articles = load_article_data(root)
+    articles = load_article_data(root, languages)
     tagger, sha = None, ""
     if use_tagger:
         tagger, sha = extract_tagger_features(
@@ -839,15 +1155,13 @@ def train_article_command(
             Path(tagger_dir) if tagger_dir is not None else None,
             cache=out_dir / "tagger_features.npz",
         )
-    subsets: dict[str, npt.NDArray[np.bool_]] = {}
-    try:
-        from spinscope.corpora.ptc import ptc_dev_ids
-
-        unseen = ptc_dev_ids(root)
-        subsets["tagger_unseen"] = np.array([i in unseen for i in articles.ids])
-        subsets["tagger_seen"] = ~subsets["tagger_unseen"]
-    except DataRootError:
-        log.info("no PTC data: the tagger-seen / unseen split is not reported")
+    subsets: dict[str, npt.NDArray[np.bool_]] = {
+        lang: articles.language_mask(lang) for lang in dict.fromkeys(articles.languages)
+    }
+    # the articles the tagger was not trained on (its dev splits): honest tagger features
+    subsets["unseen"] = np.array(
+        [i in dev_ids(lang) for i, lang in zip(articles.ids, articles.languages, strict=True)]
+    )
     report = train_article_models(
         articles,
         tagger,

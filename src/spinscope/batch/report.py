@@ -11,6 +11,7 @@ come from the corpus.
 Written beside ``report.html`` (say)::
 
     report_files/techniques.csv ... top_articles.csv   the summaries, one CSV per view
+    report_files/genre_by_source.csv ...               the article models' genre and frames
     report_files/articles/<id>.html                    the most charged articles' reports
 """
 
@@ -36,7 +37,7 @@ from spinscope.detectors.registry import detector_coverage
 from spinscope.errors import InputError
 from spinscope.render.common import report_file_name
 from spinscope.render.templates import render
-from spinscope.taxonomy import CATEGORIES, TECHNIQUES, technique
+from spinscope.taxonomy import CATEGORIES, FRAME_TITLES, FRAMES, GENRES, TECHNIQUES, technique
 
 __all__ = ["ReportSummary", "WrittenReport", "summarise", "write_report"]
 
@@ -60,8 +61,21 @@ _DOC_COLUMNS = [
     "charge_density",
     "techniques",
     "warning_codes",
+    "genre",
+    "genre_confidence",
+    "frames",
     *CATEGORY_COLUMNS.values(),
 ]
+
+#: Why an analysed article has no genre (nor frames), by kind; each reads after a count.
+_NO_GENRE = {
+    "models": "without the genre and frame models (not installed)",
+    "short": "too short for the genre and frame models",
+    "language": "in a language the article models do not read",
+    "off": "with the article models off",
+}
+#: The warning codes of a language the article models cannot read.
+_LANGUAGE_CODES = ("unsupported_language", "unknown_language")
 
 
 @dataclass
@@ -75,10 +89,20 @@ class ReportSummary:
     source_techniques: list[dict[str, Any]]
     over_time: list[dict[str, Any]]
     period: str
+    #: per source: articles, those with a genre and without, each genre's count and share (of
+    #: those with a genre), their mean confidence; empty when no article has a genre
+    genre_by_source: list[dict[str, Any]]
+    #: the same per week or month (``period``), as ``over_time``
+    genre_over_time: list[dict[str, Any]]
+    #: per source and frame found: the share of the source's articles with genre and frames
+    #: that select it
+    frames_by_source: list[dict[str, Any]]
     source_density: list[dict[str, Any]]
     top_phrases: list[dict[str, Any]]
     top_articles: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
+    #: why there are no genre and frame views (``None``: there are)
+    no_genre: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +166,63 @@ def _period_start(day: date, period: str) -> str:
     if period == "week":
         return (day - timedelta(days=day.weekday())).isoformat()
     return day.replace(day=1).isoformat()
+
+
+def _genre(row: Mapping[str, Any]) -> str | None:
+    value = row.get("genre")
+    return str(value) if value else None
+
+
+def _frames(row: Mapping[str, Any]) -> list[str]:
+    return [str(f) for f in row.get("frames") or []]
+
+
+def _modelled(row: Mapping[str, Any]) -> bool:
+    """Whether the article models gave ``row`` a genre or frames (they give both or neither)."""
+    return _genre(row) is not None or bool(_frames(row))
+
+
+def _no_genre_kind(row: Mapping[str, Any]) -> str:
+    """Why the article models gave ``row`` no genre: a key of :data:`_NO_GENRE`.
+
+    A withheld genre (``genre_withheld``) is put down to the language when the article has a
+    language warning and is not too short for techniques; else to its length, as the genre
+    needs more words than techniques do.
+    """
+    codes = row.get("warning_codes") or []
+    if "article_models" in codes:
+        return "models"
+    if "genre_withheld" in codes:
+        if "too_short" not in codes and any(c in codes for c in _LANGUAGE_CODES):
+            return "language"
+        return "short"
+    return "off"
+
+
+def _genre_counts(rows: Sequence[Mapping[str, Any]], labels: Sequence[str]) -> dict[str, Any]:
+    """How many of ``rows`` have a genre, and the count and share (of those) of each label."""
+    found = [g for g in map(_genre, rows) if g is not None]
+    counts = Counter(found)
+    out: dict[str, Any] = {
+        "articles": len(rows),
+        "with_genre": len(found),
+        "no_genre": len(rows) - len(found),
+    }
+    for label in labels:
+        out[label] = counts.get(label, 0)
+        out[f"{label}_share"] = _share(counts.get(label, 0), len(found))
+    confidences = [
+        float(r["genre_confidence"])
+        for r in rows
+        if _genre(r) is not None and r.get("genre_confidence") is not None
+    ]
+    out["mean_confidence"] = round(statistics.fmean(confidences), 3) if confidences else None
+    return out
+
+
+def _genre_labels(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The genres of :func:`_genre_counts` rows, in their column order."""
+    return [k.removesuffix("_share") for k in rows[0] if k.endswith("_share")] if rows else []
 
 
 def summarise(
@@ -240,10 +321,10 @@ def summarise(
     with_dates = [(d, day) for d, day in dated if day is not None]
     period = _period_of(day for _, day in with_dates)
     over_time: list[dict[str, Any]] = []
+    by_period: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for d, day in with_dates:
+        by_period[_period_start(day, period)].append(d)
     if with_dates:
-        by_period: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-        for d, day in with_dates:
-            by_period[_period_start(day, period)].append(d)
         for start in sorted(by_period):
             rows = by_period[start]
             for category, column in CATEGORY_COLUMNS.items():
@@ -267,6 +348,60 @@ def summarise(
             "The input has no date column (or no date in YYYY-MM-DD form), so there is no view "
             "over time. Name the column with spinscope batch --date-field."
         )
+
+    # genre and frames: the article models' guesses, absent where they were withheld (short
+    # text, unsupported language) or not run; shares are of the articles that have them
+    genre_by_source: list[dict[str, Any]] = []
+    genre_over_time: list[dict[str, Any]] = []
+    frames_by_source: list[dict[str, Any]] = []
+    no_genre: str | None = None
+    gaps = Counter(_no_genre_kind(d) for d in ok if not _modelled(d))
+    gap_words = "; ".join(f"{n} {_NO_GENRE[kind]}" for kind, n in gaps.most_common())
+    if not ok:
+        no_genre = "No article was analysed, so no genre or frames were computed."
+    elif not any(map(_modelled, ok)):
+        no_genre = (
+            f"No genre or frames were computed for any analysed article ({gap_words}), so "
+            "there are no genre or frame views."
+        )
+    else:
+        if gaps:
+            notes.append(
+                f"{sum(gaps.values())} analysed articles have no genre or frames ({gap_words}); "
+                "the genre and frame shares leave them out (the genre CSVs count them as "
+                "no_genre)."
+            )
+        found_genres = {g for g in map(_genre, ok) if g is not None}
+        labels = [*GENRES, *sorted(found_genres - set(GENRES))]
+        if found_genres:
+            genre_by_source = [
+                {"source": s["source"]} | _genre_counts(by_source[s["source"]], labels)
+                for s in sources
+            ]
+            genre_over_time = [
+                {"period": start} | _genre_counts(by_period[start], labels)
+                for start in sorted(by_period)
+            ]
+        # the frames some article of a named source selects, so no column is empty throughout
+        found_frames = {f for rows in by_source.values() for d in rows for f in _frames(d)}
+        present = [f for f in FRAMES if f in found_frames]
+        present += sorted(found_frames - set(FRAMES))
+        for entry in sources:
+            judged = [d for d in by_source[entry["source"]] if _modelled(d)]
+            if not judged:
+                continue
+            for frame in present:
+                n = sum(1 for d in judged if frame in _frames(d))
+                frames_by_source.append(
+                    {
+                        "source": entry["source"],
+                        "frame": frame,
+                        "title": FRAME_TITLES.get(frame, frame.replace("_", " ")),
+                        "articles": len(judged),
+                        "with_frame": n,
+                        "share_of_articles": _share(n, len(judged)),
+                    }
+                )
 
     # ranked by how many articles use a phrase, so that one article repeating a phrase
     # does not fill the table
@@ -332,10 +467,14 @@ def summarise(
         source_techniques=source_techniques,
         over_time=over_time,
         period=period,
+        genre_by_source=genre_by_source,
+        genre_over_time=genre_over_time,
+        frames_by_source=frames_by_source,
         source_density=source_density,
         top_phrases=top_phrases,
         top_articles=top_articles,
         notes=notes,
+        no_genre=no_genre,
     )
 
 
@@ -435,6 +574,100 @@ def _charts(summary: ReportSummary) -> dict[str, dict[str, Any]]:
             .properties(width=620, height=260)
             .to_dict()
         )
+    out.update(_genre_charts(summary))
+    return out
+
+
+def _genre_long(rows: Sequence[Mapping[str, Any]], key: str) -> list[dict[str, Any]]:
+    """One row per ``key`` value and genre, from the rows with a genre (for stacked charts)."""
+    return [
+        {
+            key: r[key],
+            "genre": label,
+            "articles": r[label],
+            "share": r[f"{label}_share"],
+            "with_genre": r["with_genre"],
+        }
+        for r in rows
+        if r["with_genre"]
+        for label in _genre_labels(rows)
+    ]
+
+
+def _genre_charts(summary: ReportSummary) -> dict[str, dict[str, Any]]:
+    """The genre and frame views; those without data (or one period over time) are left out."""
+    import altair as alt
+
+    out: dict[str, dict[str, Any]] = {}
+    order = [s["source"] for s in summary.sources[:TOP_SOURCES]]
+    shown = set(order)
+    genres = alt.Scale(domain=_genre_labels(summary.genre_by_source), scheme="set2")
+    by_source = _genre_long([r for r in summary.genre_by_source if r["source"] in shown], "source")
+    if by_source:
+        out["genre_sources"] = (
+            alt.Chart(_data(by_source))
+            .mark_bar()
+            .encode(
+                y=alt.Y("source:N", sort=order, title=None),
+                x=alt.X(
+                    "share:Q",
+                    stack="zero",
+                    axis=alt.Axis(format="%"),
+                    scale=alt.Scale(domain=[0, 1]),
+                    title="share of the articles with a genre",
+                ),
+                color=alt.Color("genre:N", scale=genres, title="genre"),
+                tooltip=["source:N", "genre:N", "articles:Q", "with_genre:Q", "share:Q"],
+            )
+            .properties(width=520, height=alt.Step(20))
+            .to_dict()
+        )
+    over_time = _genre_long(summary.genre_over_time, "period")
+    if len({r["period"] for r in over_time}) > 1:
+        out["genre_over_time"] = (
+            alt.Chart(_data(over_time))
+            .mark_area(opacity=0.85)
+            .encode(
+                x=alt.X("period:T", title=summary.period),
+                y=alt.Y(
+                    "share:Q",
+                    stack="zero",
+                    axis=alt.Axis(format="%"),
+                    scale=alt.Scale(domain=[0, 1]),
+                    title="share of the articles with a genre",
+                ),
+                color=alt.Color("genre:N", scale=genres, title="genre"),
+                tooltip=["period:T", "genre:N", "articles:Q", "with_genre:Q", "share:Q"],
+            )
+            .properties(width=620, height=240)
+            .to_dict()
+        )
+    frames = [r for r in summary.frames_by_source if r["source"] in shown]
+    if frames:
+        titles = list(dict.fromkeys(r["title"] for r in frames))
+        out["frames_sources"] = (
+            alt.Chart(_data(frames))
+            .mark_rect()
+            .encode(
+                x=alt.X("title:N", sort=titles, title=None),
+                y=alt.Y("source:N", sort=order, title=None),
+                color=alt.Color(
+                    "share_of_articles:Q",
+                    scale=alt.Scale(scheme="blues", domain=[0, 1]),
+                    legend=alt.Legend(format="%"),
+                    title="share of articles",
+                ),
+                tooltip=[
+                    "source:N",
+                    "title:N",
+                    "with_frame:Q",
+                    "articles:Q",
+                    "share_of_articles:Q",
+                ],
+            )
+            .properties(height=alt.Step(18), width=alt.Step(22))
+            .to_dict()
+        )
     return out
 
 
@@ -447,6 +680,9 @@ _CSVS = {
     "source_techniques": "source_techniques",
     "source_density": "source_density",
     "over_time": "over_time",
+    "genre_by_source": "genre_by_source",
+    "genre_over_time": "genre_over_time",
+    "frames_by_source": "frames_by_source",
     "top_phrases": "top_phrases",
     "top_articles": "top_articles",
 }
@@ -553,6 +789,29 @@ _VIEWS = [
 ]
 
 
+#: The genre and frame views, drawn in their own section of the page (as :data:`_VIEWS`).
+_GENRE_VIEWS = [
+    (
+        "genre_sources",
+        "Genre by source",
+        "Of each source's articles with a genre, the share the model calls opinion, reporting "
+        f"or satire (the {TOP_SOURCES} sources with most articles).",
+    ),
+    (
+        "genre_over_time",
+        "Genre over time",
+        "Of the articles of each {period} with a genre, the share the model calls opinion, "
+        "reporting or satire.",
+    ),
+    (
+        "frames_sources",
+        "Frames by source",
+        "Of each source's articles that the model read (those with a genre), the share in "
+        "which it finds each frame; only frames found in some article are shown.",
+    ),
+]
+
+
 def _vega_bundle() -> Markup:
     """The Vega, Vega-Lite and vega-embed JavaScript that vl-convert ships, for one ``<script>``."""
     import vl_convert
@@ -609,6 +868,12 @@ def _page(
             for name, title, about in _VIEWS
             if name in specs
         ],
+        genre_charts=[
+            {"name": name, "title": title, "about": about.format(period=summary.period)}
+            for name, title, about in _GENRE_VIEWS
+            if name in specs
+        ],
+        no_genre=summary.no_genre,
         phrase_rows=[(title, "; ".join(items)) for title, items in phrase_rows.items()],
         articles=[
             a | {"name": a["title"] or a["id"], "link": links.get(a["id"])}

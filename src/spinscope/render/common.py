@@ -164,8 +164,8 @@ def language_line(analysis: Analysis) -> str:
 def genre_line(analysis: Analysis) -> str | None:
     """The genre for a reader, with its caveats; ``None`` when the genre model did not run.
 
-    For example: "opinion (76%; reporting 24%). A rough guess: cross-validated macro-F1 0.40;
-    satire is not detected."
+    For example: "reporting (81%; opinion 17%; satire 2%). Measured accuracy: cross-validated
+    macro-F1 0.68 on French articles."
     """
     g = analysis.genre
     if g is None:
@@ -175,10 +175,12 @@ def genre_line(analysis: Analysis) -> str | None:
     )
     caveats = []
     if g.cv_macro_f1 is not None:
-        caveats.append(f"cross-validated macro-F1 {g.cv_macro_f1:.2f}")
+        name = analysis.language_check.name if analysis.language_check.code else None
+        where = f" on {name} articles" if name else ""
+        caveats.append(f"cross-validated macro-F1 {g.cv_macro_f1:.2f}{where}")
     if g.not_detected:
         caveats.append(f"{', '.join(g.not_detected)} is not detected")
-    tail = f" A rough guess: {'; '.join(caveats)}." if caveats else ""
+    tail = f" Measured accuracy: {'; '.join(caveats)}." if caveats else ""
     return f"{g.label} ({g.confidence:.0%}{'; ' + others if others else ''}).{tail}"
 
 
@@ -202,7 +204,11 @@ def frames_line(analysis: Analysis, most: int = 5) -> str | None:
 
 def _frames_caveat(analysis: Analysis) -> str:
     f1 = analysis.frames_cv_micro_f1
-    return f". A rough guess: cross-validated micro-F1 {f1:.2f}." if f1 is not None else ""
+    if f1 is None:
+        return ""
+    name = analysis.language_check.name if analysis.language_check.code else None
+    where = f" on {name} articles" if name else ""
+    return f". Measured accuracy: cross-validated micro-F1 {f1:.2f}{where}."
 
 
 #: Longest file-name stem, in UTF-8 bytes (file systems allow 255 bytes per name).

@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile
 
 from spinscope.serve.problems import PROBLEM_JSON, Problem, validation_errors
 from spinscope.serve.service import ArticleRequest, Service
+from spinscope.serve.storage import GenreName
 
 __all__ = ["MAX_OFFSET", "AnalyzeRequest", "health", "router"]
 
@@ -170,18 +171,24 @@ async def analyze(
     return _json_response(analysis.to_json())
 
 
-@router.get("/analyses", summary="List saved analyses, newest first")
+@router.get("/analyses", summary="List saved analyses, newest first", responses={422: _PROBLEM})
 async def list_analyses(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     q: Annotated[str | None, Query(max_length=200, description="Search titles and texts")] = None,
+    genre: Annotated[
+        GenreName | None,
+        Query(description="Only analyses of this genre (those without a genre never match)"),
+    ] = None,
 ) -> JSONResponse:
-    """A page of saved analyses (id, title, date, detector, span count, a preview)."""
+    """A page of saved analyses (id, title, date, detector, span count, genre, a preview)."""
     from starlette.concurrency import run_in_threadpool
 
     storage = service_of(request).storage
-    page = await run_in_threadpool(lambda: storage.list(limit=limit, offset=offset, q=q))
+    page = await run_in_threadpool(
+        lambda: storage.list(limit=limit, offset=offset, q=q, genre=genre)
+    )
     return JSONResponse(page.to_dict())
 
 

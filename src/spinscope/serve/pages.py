@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import quote_plus
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -30,6 +30,7 @@ from spinscope.serve.api import MAX_OFFSET, article_request, service_of
 from spinscope.serve.problems import Problem
 from spinscope.serve.service import ArticleRequest, Service
 from spinscope.serve.storage import SavedSummary
+from spinscope.taxonomy import GENRES
 
 __all__ = ["PAGE_CSP", "router"]
 
@@ -152,14 +153,25 @@ def _preview(text: str, limit: int = 200) -> str:
 
 def _history_item(item: SavedSummary) -> dict[str, Any]:
     spans = item.spans
+    meta = [_when(item.created_at), str(item.detector), f"{spans} span{'s' if spans != 1 else ''}"]
+    if item.genre:
+        meta.append(item.genre)
     return {
         "id": item.id,
         "title": item.title or "(untitled)",
         "delete_label": f"Delete {item.title or 'this analysis'}",
-        "meta": f"{_when(item.created_at)} · {item.detector} · "
-        f"{spans} span{'s' if spans != 1 else ''}",
+        "meta": " · ".join(meta),
         "preview": _preview(item.preview),
     }
+
+
+def _history_url(q: str | None, genre: str | None, offset: int) -> str:
+    """A history page's address, keeping the search and the genre chosen."""
+    params: list[tuple[str, str | int]] = [("q", q or "")]
+    if genre:
+        params.append(("genre", genre))
+    params.append(("offset", offset))
+    return f"/history?{urlencode(params)}"
 
 
 @router.api_route("/history", methods=["GET", "HEAD"], response_class=HTMLResponse)
@@ -167,21 +179,30 @@ async def history(
     request: Request,
     q: Annotated[str | None, Query(max_length=200)] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    genre: Annotated[str | None, Query(max_length=32)] = None,
 ) -> HTMLResponse:
-    """The saved analyses, newest first, with a search box."""
+    """The saved analyses, newest first, with a search box and a genre filter.
+
+    An empty ``genre`` (the filter's "All genres") keeps every analysis; an unknown one is
+    refused (422), as the API refuses it.
+    """
     service = service_of(request)
+    genre = genre or None
+    if genre is not None and genre not in GENRES:
+        raise Problem(422, f"genre: unknown genre {genre!r}; use one of {', '.join(GENRES)}.")
     page = await run_in_threadpool(
-        lambda: service.storage.list(limit=_HISTORY_PAGE, offset=offset, q=q)
+        lambda: service.storage.list(limit=_HISTORY_PAGE, offset=offset, q=q, genre=genre)
     )
-    in_url = quote_plus(q or "")
     pager = []
     if offset > 0:
-        pager.append(("Newer", f"/history?q={in_url}&offset={max(0, offset - _HISTORY_PAGE)}"))
+        pager.append(("Newer", _history_url(q, genre, max(0, offset - _HISTORY_PAGE))))
     if offset + _HISTORY_PAGE < page.total:
-        pager.append(("Older", f"/history?q={in_url}&offset={offset + _HISTORY_PAGE}"))
+        pager.append(("Older", _history_url(q, genre, offset + _HISTORY_PAGE)))
     html = render(
         "serve_history.html.j2",
         query=q or "",
+        genre=genre or "",
+        genres=GENRES,
         total=page.total,
         items=[_history_item(it) for it in page.items],
         ask_key=bool(service.settings.api_key),

@@ -2,7 +2,8 @@
 
 One table, ``analyses``: the analysis JSON exactly as the API returned it (the single source
 of truth: pages are re-rendered from it with :meth:`~spinscope.analysis.Analysis.from_dict`),
-plus the columns that listing and searching read (title, URL, text, detector, span count).
+plus the columns that listing and searching read (title, URL, text, detector, span count,
+genre).
 The schema is managed by Alembic; its scripts ship in :mod:`spinscope.serve.migrations` and
 :meth:`Storage.migrate` runs them programmatically, so an old database is upgraded in place.
 
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     Column,
@@ -46,11 +47,23 @@ from sqlalchemy.pool import StaticPool
 
 from spinscope.analysis import Analysis
 from spinscope.errors import InputError
+from spinscope.taxonomy import GENRES
 
-__all__ = ["HEAD", "ID_PATTERN", "Page", "SavedSummary", "Storage", "analyses", "new_id"]
+__all__ = [
+    "HEAD",
+    "ID_PATTERN",
+    "GenreName",
+    "Page",
+    "SavedSummary",
+    "Storage",
+    "analyses",
+    "new_id",
+]
 
 #: The Alembic revision this code expects (the newest migration).
-HEAD = "0002"
+HEAD = "0003"
+#: A genre the history can be filtered by (the labels of :data:`spinscope.taxonomy.GENRES`).
+GenreName = Literal["opinion", "reporting", "satire"]
 #: What a saved analysis id looks like (URL-safe base64, as :func:`new_id` makes).
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 #: Seconds a connection waits for another one's write lock (SQLite) before giving up.
@@ -71,6 +84,7 @@ analyses = Table(
     Column("analysis", Text, nullable=False),
     Column("detector", String(32)),
     Column("spans", Integer),
+    Column("genre", String(32), index=True),
 )
 
 
@@ -90,6 +104,8 @@ class SavedSummary:
     detector: str | None
     spans: int | None
     preview: str
+    #: the article's genre label (``opinion``, ``reporting``, ``satire``), ``None`` without one
+    genre: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (``created_at`` in ISO 8601, UTC)."""
@@ -100,6 +116,7 @@ class SavedSummary:
             "url": self.url,
             "detector": self.detector,
             "spans": self.spans,
+            "genre": self.genre,
             "preview": self.preview,
         }
 
@@ -234,6 +251,7 @@ class Storage:
                 "analysis": saved.to_json(),
                 "detector": saved.detector.name,
                 "spans": len(saved.spans),
+                "genre": saved.genre.label if saved.genre is not None else None,
             }
             try:
                 with self._write() as conn:
@@ -261,9 +279,19 @@ class Storage:
         data: dict[str, Any] = json.loads(raw)
         return data
 
-    def list(self, *, limit: int = 20, offset: int = 0, q: str | None = None) -> Page:
-        """Saved analyses, newest first; ``q`` keeps those whose title or text contains it."""
+    def list(
+        self, *, limit: int = 20, offset: int = 0, q: str | None = None, genre: str | None = None
+    ) -> Page:
+        """Saved analyses, newest first.
+
+        ``q`` keeps those whose title or text contains it, ``genre`` those of that genre (a
+        label of :data:`~spinscope.taxonomy.GENRES`; analyses without a genre match none).
+        """
         where = []
+        if genre:
+            if genre not in GENRES:
+                raise InputError(f"genre: unknown genre {genre!r}; use one of {', '.join(GENRES)}.")
+            where.append(analyses.c.genre == genre)
         if q:
             pattern = _like(q)
             where.append(
@@ -279,6 +307,7 @@ class Storage:
             analyses.c.url,
             analyses.c.detector,
             analyses.c.spans,
+            analyses.c.genre,
             func.substr(analyses.c.text, 1, 200).label("preview"),
         ]
         with self.engine.connect() as conn:
@@ -299,6 +328,7 @@ class Storage:
                 detector=r.detector,
                 spans=r.spans,
                 preview=r.preview or "",
+                genre=r.genre,
             )
             for r in rows
         )
