@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from spinscope.analyzer import Analyzer
-from spinscope.compare import compare
+from spinscope.comparison import compare
 from spinscope.corpora.datapath import data_root
 
 
@@ -46,7 +46,7 @@ def main() -> None:
     right = 0
     seconds: list[float] = []
     dump = []
-    n_aligned = n_diffs = 0
+    n_aligned = n_diffs = n_warned = 0
     print(f"{'pair':<5} {'aligned':>7} {'overlap':>7} {'partisan':>8} {'wire':>6}  denser")
     for pid in sorted(pairs):
         p = pairs[pid]
@@ -63,9 +63,12 @@ def main() -> None:
         right += ok
         n_aligned += len(c.pairs)
         n_diffs += len(c.differences)
+        warned = any(w.code == "low_overlap" for w in c.warnings)
+        n_warned += warned
         print(
             f"{pid:<5} {len(c.pairs):>7} {c.overlap['partisan-wire']:>7.2f} {dp:>8.3f} "
             f"{dw:>6.3f}  {c.most_persuasive}{'' if ok else '  <- wire'}"
+            f"{'  (low_overlap warning)' if warned else ''}"
         )
         for pr in c.pairs:
             dump.append(
@@ -82,7 +85,8 @@ def main() -> None:
             )
     print(
         f"partisan named the more persuasion-dense in {right} of {len(pairs)} pairs; "
-        f"{n_aligned} sentence pairs aligned, {n_diffs} wording differences; "
+        f"{n_aligned} sentence pairs aligned, {n_diffs} wording differences, {n_warned} "
+        "low_overlap warnings (all 20 pairs are about one event); "
         f"{sum(seconds) / len(seconds):.2f} s per comparison (analysis included)"
     )
     if args.dump:

@@ -33,25 +33,13 @@ from typing import Any
 import numpy as np
 
 from spinscope.analyzer import Analyzer
+from spinscope.comparison import persuasion_density
 from spinscope.corpora.datapath import data_root
 
 
 def density(analysis: Any, *, author_only: bool) -> float:
-    """Share of the (author's) characters that lie inside a span."""
-    text = analysis.text
-    inside = np.zeros(len(text), dtype=bool)
-    for span in analysis.likely_spans:
-        if author_only and span.quoted:
-            continue
-        inside[span.start : span.end] = True
-    voice = np.ones(len(text), dtype=bool)
-    if author_only:
-        for q in analysis.quotations:
-            if q.kind == "speech":
-                voice[q.start : q.end] = False
-    voice &= np.array([not c.isspace() for c in text], dtype=bool)
-    n = int(voice.sum())
-    return float((inside & voice).sum() / n) if n else 0.0
+    """Share of the (author's) characters that lie inside a likely span (see ``compare``)."""
+    return persuasion_density(analysis, author_only=author_only)
 
 
 def evaluate(analyzer: Analyzer, items: list[dict[str, Any]]) -> dict[str, Any]:

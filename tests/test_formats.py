@@ -367,3 +367,18 @@ def test_st_round_trips(
     assert read_st1(folder / "st1.txt") == genres
     write_st2(folder / "st2.txt", frames)
     assert read_st2(folder / "st2.txt") == frames
+
+
+def test_write_text_atomic_replaces_whole_files_and_names_the_path(tmp_path) -> None:
+    from spinscope.formats import write_text_atomic
+
+    target = tmp_path / "sub" / "report.html"
+    write_text_atomic(target, "first\r\nline")
+    assert target.read_bytes() == b"first\r\nline"  # line ends kept as given
+    write_text_atomic(target, "second")
+    assert target.read_text(encoding="utf-8") == "second"
+    assert [p.name for p in target.parent.iterdir()] == ["report.html"]  # no temporary left
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot write"):
+        write_text_atomic(blocker / "inside.txt", "y")

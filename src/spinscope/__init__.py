@@ -1,6 +1,13 @@
-"""spinscope: show a reader how a news article tries to persuade them."""
+"""spinscope: show a reader how a news article tries to persuade them.
+
+Comparing articles (:func:`compare`, :func:`compare_sources`, :class:`Comparison`, from
+:mod:`spinscope.comparison`) is imported on first use, so that ``import spinscope`` stays light.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from spinscope.analysis import ANALYSIS_SCHEMA_VERSION, Analysis
 from spinscope.analyzer import Analyzer, analyze, load
@@ -21,12 +28,46 @@ __all__ = [
     "TECHNIQUES_2020",
     "Analysis",
     "Analyzer",
+    "Comparison",
     "Document",
     "Explanation",
     "Span",
     "SpinscopeError",
     "__version__",
     "analyze",
+    "compare",
+    "compare_sources",
     "explain",
     "load",
 ]
+
+if TYPE_CHECKING:
+    from spinscope.comparison import Comparison
+
+
+def compare(articles: Sequence[Any], **options: Any) -> Comparison:
+    """Compare two to four articles about one story (see :func:`spinscope.comparison.compare`).
+
+    ``articles`` are texts, :class:`Document` or :class:`Analysis` objects; ``options`` are
+    those of :func:`spinscope.comparison.compare` (``analyzer``, ``encoder``, ``labels``,
+    ``threshold``, ...).
+    """
+    from spinscope.comparison import compare as run
+
+    return run(articles, **options)
+
+
+def compare_sources(sources: Sequence[str], **options: Any) -> Comparison:
+    """Read paths, URLs or ``-`` and compare them (:func:`spinscope.comparison.compare_sources`)."""
+    from spinscope.comparison import compare_sources as run
+
+    return run(sources, **options)
+
+
+def __getattr__(name: str) -> Any:
+    """:class:`Comparison`, imported on first use."""
+    if name == "Comparison":
+        from spinscope.comparison import Comparison as found
+
+        return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

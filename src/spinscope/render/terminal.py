@@ -11,6 +11,7 @@ what each technique found means.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -33,7 +34,7 @@ from spinscope.render.common import (
 )
 from spinscope.taxonomy import CATEGORIES
 
-__all__ = ["render_terminal", "report_renderable", "terminal_report"]
+__all__ = ["print_report", "render_terminal", "report_renderable", "terminal_report"]
 
 _HOW_TO_READ = (
     "A highlight marks words that read as a persuasion technique. It is a prompt to look "
@@ -385,9 +386,14 @@ def report_renderable(analysis: Analysis, *, plain: bool = False) -> RenderableT
 
 def render_terminal(analysis: Analysis, console: Console | None = None) -> None:
     """Print the report; plain text (spans in brackets) when ``console`` has no colour."""
+    print_report(lambda plain: report_renderable(analysis, plain=plain), console)
+
+
+def print_report(build: Callable[[bool], RenderableType], console: Console | None = None) -> None:
+    """Print what ``build(plain)`` makes, plain (no colour, no padding) when ``console`` is."""
     console = console or Console(highlight=False)
     plain = console.no_color or console.color_system is None
-    report = report_renderable(analysis, plain=plain)
+    report = build(plain)
     if not plain:
         console.print(report, highlight=False, markup=False)
         return

@@ -4,6 +4,11 @@
 with optional ``title``, ``threshold``, ``language`` and ``save``) or a form with a ``file``
 upload, and answers with the :class:`~spinscope.analysis.Analysis` JSON of ``spinscope analyze
 --format json``; a saved analysis carries its permanent id as ``id`` (201, ``Location`` header).
+
+``POST /v1/compare`` takes JSON (``{"articles": [{"text"|"url"|"html": ..., "title": ...,
+"label": ...}, ...]}``, two to four articles, with optional ``threshold`` and ``language``) and
+answers with the :class:`~spinscope.comparison.Comparison` JSON of ``spinscope compare --format
+json``.
 """
 
 from __future__ import annotations
@@ -19,10 +24,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import UploadFile
 
 from spinscope.serve.problems import PROBLEM_JSON, Problem, validation_errors
-from spinscope.serve.service import ArticleRequest, Service
+from spinscope.serve.service import MAX_COMPARED, ArticleRequest, Service
 from spinscope.serve.storage import GenreName
 
-__all__ = ["MAX_OFFSET", "AnalyzeRequest", "health", "router"]
+__all__ = [
+    "MAX_OFFSET",
+    "AnalyzeRequest",
+    "CompareArticle",
+    "CompareRequest",
+    "health",
+    "router",
+]
 
 #: The largest ``offset`` a listing takes (databases store 64-bit integers, not more).
 MAX_OFFSET = 10**9
@@ -50,6 +62,45 @@ class AnalyzeRequest(BaseModel):
         "supported; others are accepted with a warning). Default: detected.",
     )
     save: bool = Field(False, description="Save the analysis; its id is then its permalink's.")
+
+
+class CompareArticle(BaseModel):
+    """One article of ``POST /v1/compare``: exactly one of ``text``, ``url``, ``html``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(None, description="The article's plain text.")
+    url: str | None = Field(None, description="An http(s) address to fetch the article from.")
+    html: str | None = Field(None, description="An HTML page; its main text is compared.")
+    title: str | None = Field(None, max_length=1000, description="The article's title.")
+    label: str | None = Field(
+        None,
+        max_length=40,
+        description="What to call the article in the comparison (default: A, B, C, D by "
+        "position); each article's own.",
+    )
+
+
+class CompareRequest(BaseModel):
+    """The JSON body of ``POST /v1/compare``: two to four articles about one story."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    articles: list[CompareArticle] = Field(
+        ..., min_length=2, max_length=MAX_COMPARED, description="The articles, two to four."
+    )
+    threshold: float | None = Field(
+        None,
+        gt=0.0,
+        le=1.0,
+        description="Cosine similarity from which two sentences count as telling the same "
+        "thing; default: the tuned one.",
+    )
+    language: str | None = Field(
+        None,
+        max_length=20,
+        description="The articles' language, an ISO 639-1 code. Default: detected for each.",
+    )
 
 
 _PROBLEM = {"content": {PROBLEM_JSON: {"schema": {"type": "object"}}}}
@@ -171,6 +222,65 @@ async def analyze(
     return _json_response(analysis.to_json())
 
 
+_COMPARISON = {
+    "description": "The comparison (schema: GET /v1/schema/comparison).",
+    "content": {"application/json": {"schema": {"type": "object"}}},
+}
+
+
+async def compare_request(request: Request) -> CompareRequest:
+    """Parse the JSON body of ``POST /v1/compare`` (415 for another type, 422 when invalid)."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not (ctype == "application/json" or ctype.endswith("+json")):
+        raise Problem(
+            415, f"unsupported Content-Type {ctype or '(none)'!r}: send application/json."
+        )
+    body = await request.body()
+    try:
+        return CompareRequest.model_validate_json(body)
+    except ValidationError as err:
+        detail, errors = validation_errors(err.errors(include_url=False))
+        raise Problem(422, detail, extra={"errors": errors}) from None
+
+
+@router.post(
+    "/compare",
+    summary="Compare two to four articles about one story",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": CompareRequest.model_json_schema()}},
+        }
+    },
+    responses={
+        200: _COMPARISON,
+        401: _PROBLEM,
+        413: _PROBLEM,
+        415: _PROBLEM,
+        422: _PROBLEM,
+        503: _PROBLEM,
+    },
+)
+async def compare(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> Response:
+    """What the articles share, what each adds, and how each words it (``spinscope compare``).
+
+    An article that cannot be fetched or read is listed in ``failures`` (with an
+    ``input_failed`` warning) while the others are compared, as long as two remain.
+    """
+    service = service_of(request)
+    service.check_key_header(authorization)
+    body = await compare_request(request)
+    comparison = await service.compare(
+        [ArticleRequest(text=a.text, url=a.url, html=a.html, title=a.title) for a in body.articles],
+        labels=[a.label for a in body.articles],
+        threshold=body.threshold,
+        language=body.language,
+    )
+    return _json_response(comparison.to_json())
+
+
 @router.get("/analyses", summary="List saved analyses, newest first", responses={422: _PROBLEM})
 async def list_analyses(
     request: Request,
@@ -251,6 +361,18 @@ async def analysis_schema() -> Response:
         resources.files("spinscope")
         .joinpath("resources")
         .joinpath("analysis.schema.json")
+        .read_text(encoding="utf-8")
+    )
+    return Response(raw, media_type="application/schema+json")
+
+
+@router.get("/schema/comparison", summary="The JSON Schema of a comparison")
+async def comparison_schema() -> Response:
+    """``comparison.schema.json``: the layout of every comparison this API returns."""
+    raw = (
+        resources.files("spinscope")
+        .joinpath("resources")
+        .joinpath("comparison.schema.json")
         .read_text(encoding="utf-8")
     )
     return Response(raw, media_type="application/schema+json")

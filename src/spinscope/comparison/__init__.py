@@ -1,12 +1,12 @@
 """Compare two to four articles about one story: shared facts, what each adds, how each says it.
 
 :func:`compare` returns a :class:`Comparison`; :func:`compare_sources` reads paths, URLs or
-standard input first. See :mod:`spinscope.compare.core` for the method.
+standard input first. See :mod:`spinscope.comparison.core` for the method.
 """
 
 from __future__ import annotations
 
-from spinscope.compare.core import (
+from spinscope.comparison.core import (
     CROSS_LANGUAGE_THRESHOLD,
     DEFAULT_THRESHOLD,
     align,
@@ -14,8 +14,8 @@ from spinscope.compare.core import (
     compare_sources,
     persuasion_density,
 )
-from spinscope.compare.encoder import E5Encoder, SentenceEncoder
-from spinscope.compare.model import (
+from spinscope.comparison.encoder import E5Encoder, SentenceEncoder
+from spinscope.comparison.model import (
     COMPARISON_SCHEMA_VERSION,
     AlignedPair,
     ArticleProfile,
@@ -24,6 +24,8 @@ from spinscope.compare.model import (
     Failure,
     Sentence,
     WordingDifference,
+    alignable,
+    comparison_schema,
 )
 
 __all__ = [
@@ -40,7 +42,9 @@ __all__ = [
     "SentenceEncoder",
     "WordingDifference",
     "align",
+    "alignable",
     "compare",
     "compare_sources",
+    "comparison_schema",
     "persuasion_density",
 ]
