@@ -38,7 +38,6 @@ never run).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -769,17 +768,11 @@ def comparison_terminal_report(
     comparison: Comparison, *, width: int = 100, colour: bool = False
 ) -> str:
     """The comparison as a string: plain text, or with ANSI colour codes when ``colour``."""
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=colour,
-        color_system="truecolor" if colour else None,
-        highlight=False,
-        no_color=not colour,
+    from spinscope.render.terminal import printed
+
+    return printed(
+        lambda console: render_comparison_terminal(comparison, console), width=width, colour=colour
     )
-    render_comparison_terminal(comparison, console)
-    return buffer.getvalue()
 
 
 def render_comparison(fmt: str, comparison: Comparison) -> str:

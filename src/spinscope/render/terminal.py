@@ -34,7 +34,13 @@ from spinscope.render.common import (
 )
 from spinscope.taxonomy import CATEGORIES
 
-__all__ = ["print_report", "render_terminal", "report_renderable", "terminal_report"]
+__all__ = [
+    "print_report",
+    "printed",
+    "render_terminal",
+    "report_renderable",
+    "terminal_report",
+]
 
 _HOW_TO_READ = (
     "A highlight marks words that read as a persuasion technique. It is a prompt to look "
@@ -405,6 +411,11 @@ def print_report(build: Callable[[bool], RenderableType], console: Console | Non
 
 def terminal_report(analysis: Analysis, *, width: int = 100, colour: bool = False) -> str:
     """The report as a string: plain text, or with ANSI colour codes when ``colour``."""
+    return printed(lambda console: render_terminal(analysis, console), width=width, colour=colour)
+
+
+def printed(draw: Callable[[Console], None], *, width: int = 100, colour: bool = False) -> str:
+    """What ``draw(console)`` prints, as a string: plain, or with ANSI colours when ``colour``."""
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -414,5 +425,5 @@ def terminal_report(analysis: Analysis, *, width: int = 100, colour: bool = Fals
         highlight=False,
         no_color=not colour,
     )
-    render_terminal(analysis, console)
+    draw(console)
     return buffer.getvalue()
