@@ -27,6 +27,8 @@ import numpy.typing as npt
 from spinscope.analysis import Analysis, Notice
 from spinscope.comparison.encoder import E5Encoder, SentenceEncoder
 from spinscope.comparison.model import (
+    LABELS,
+    MAX_ARTICLES,
     MIN_SENTENCE_WORDS,
     WORD,
     AlignedPair,
@@ -73,9 +75,6 @@ RELATED_MARGIN = 0.05
 #: Longest loaded-language or name-calling span (in words) listed among an article's loaded
 #: words: a longer span is a whole charged clause, not a word choice to set beside another.
 LOADED_WORDS_MAX = 5
-#: The most articles one comparison takes (columns a reader can follow side by side).
-MAX_ARTICLES = 4
-_LABELS = "ABCD"
 _LOADED = ("Loaded_Language", "Name_Calling-Labeling")
 
 
@@ -242,7 +241,7 @@ def _differences(
 
 def _labels(n: int, labels: Sequence[str] | None) -> list[str]:
     if labels is None:
-        return list(_LABELS[:n])
+        return list(LABELS[:n])
     out = [str(x).strip() for x in labels]
     if len(out) != n or len(set(out)) != n or not all(out):
         raise InputError(
@@ -420,7 +419,7 @@ def compare_sources(
     labels: list[str] = []
     failures: list[Failure] = []
     errors: list[SpinscopeError] = []
-    for label, source in zip(_LABELS, sources, strict=False):
+    for label, source in zip(LABELS, sources, strict=False):
         try:
             docs.append(read(source))
             kept.append(source)

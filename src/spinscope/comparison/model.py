@@ -31,6 +31,10 @@ __all__ = [
 
 #: Version of the comparison JSON layout.
 COMPARISON_SCHEMA_VERSION = 1
+#: The most articles one comparison takes (columns a reader can follow side by side), and
+#: their default labels.
+MAX_ARTICLES = 4
+LABELS = "ABCD"
 #: Sentences shorter than this (in words) are not aligned (bylines, datelines).
 MIN_SENTENCE_WORDS = 4
 #: What counts as a word (letters or digits, inner apostrophes kept).

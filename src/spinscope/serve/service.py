@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from spinscope.analysis import Analysis
 from spinscope.analyzer import Analyzer
+from spinscope.comparison.model import LABELS, MAX_ARTICLES
 from spinscope.document import Document
 from spinscope.errors import InputError, SpinscopeError, require_extra
 from spinscope.serve.analyzers import AnalyzerPool
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["MAX_COMPARED", "ArticleRequest", "Service"]
 
 #: The most articles one comparison takes (as ``spinscope compare``).
-MAX_COMPARED = 4
-_LABELS = "ABCD"
+MAX_COMPARED = MAX_ARTICLES
+_LABELS = LABELS
 
 
 @dataclass(frozen=True)
