@@ -26,6 +26,7 @@ def test_public_names() -> None:
         "compare_sources",
         "explain",
         "load",
+        "read_batch",
     }
     for name in spinscope.__all__:
         assert hasattr(spinscope, name), name
@@ -46,6 +47,7 @@ def test_importing_spinscope_leaves_the_comparison_out() -> None:
     code = (
         "import sys, spinscope\n"
         "assert 'spinscope.comparison' not in sys.modules and 'numpy' not in sys.modules\n"
+        "assert 'spinscope.dataframes' not in sys.modules and 'pandas' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -1,11 +1,13 @@
 """spinscope: show a reader how a news article tries to persuade them.
 
 Comparing articles (:func:`compare`, :func:`compare_sources`, :class:`Comparison`, from
-:mod:`spinscope.comparison`) is imported on first use, so that ``import spinscope`` stays light.
+:mod:`spinscope.comparison`) and reading a batch run into pandas (:func:`read_batch`, from
+:mod:`spinscope.dataframes`) are imported on first use, so that ``import spinscope`` stays light.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -39,10 +41,12 @@ __all__ = [
     "compare_sources",
     "explain",
     "load",
+    "read_batch",
 ]
 
 if TYPE_CHECKING:
     from spinscope.comparison import Comparison
+    from spinscope.dataframes import BatchTables
 
 
 def compare(articles: Sequence[Any], **options: Any) -> Comparison:
@@ -62,6 +66,17 @@ def compare_sources(sources: Sequence[str], **options: Any) -> Comparison:
     from spinscope.comparison import compare_sources as run
 
     return run(sources, **options)
+
+
+def read_batch(out: str | os.PathLike[str], *, text: bool = True) -> BatchTables:
+    """The documents and spans tables of a ``spinscope batch`` run, as pandas DataFrames.
+
+    Returns ``BatchTables(documents, spans)`` (see :func:`spinscope.dataframes.read_batch`);
+    ``text=False`` leaves out the documents' text. Needs the ``pandas`` extra.
+    """
+    from spinscope.dataframes import read_batch as run
+
+    return run(out, text=text)
 
 
 def __getattr__(name: str) -> Any:

@@ -11,10 +11,12 @@ detector's spans, and takes the genre and frames from the article models
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from spinscope.coverage import Coverage
 from spinscope.document import Document, Span
@@ -33,6 +35,9 @@ from spinscope.signals.quotes import Quotation, find_quotations, quotation_cover
 from spinscope.signals.repetition import RepeatedPhrase, repeated_phrases
 from spinscope.taxonomy import CATEGORIES, FRAME_TITLES, TECHNIQUES, category_of, technique
 from spinscope.tidy import tidy_spans
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ANALYSIS_SCHEMA_VERSION",
@@ -385,6 +390,15 @@ class Analysis:
         """Whether so few likely spans were found that the coverage note comes first."""
         return len(self.likely_spans) < FEW_SPANS
 
+    def __repr__(self) -> str:
+        """A one-line summary (the text and spans are too long to print whole)."""
+        title = f" title={self.title!r}" if self.title else ""
+        return (
+            f"<Analysis id={self.id!r}{title} language={self.language!r} "
+            f"chars={len(self.text)} spans={len(self.likely_spans)} likely + "
+            f"{len(self.possible_spans)} possible>"
+        )
+
     def likely_only(self) -> Analysis:
         """The report without its ``possible`` spans (their count stays in the summary)."""
         return replace(self, spans=self.likely_spans)
@@ -438,6 +452,33 @@ class Analysis:
         """Serialise to JSON (``ensure_ascii=False`` unless overridden)."""
         kwargs.setdefault("ensure_ascii", False)
         return json.dumps(self.to_dict(), **kwargs)
+
+    def spans_frame(self) -> pd.DataFrame:
+        """The spans as a pandas DataFrame with pyarrow-backed columns, one row per span.
+
+        Columns: ``start``, ``end``, ``technique``, ``category``, ``score``, ``tier``,
+        ``quoted``, ``speaker``, ``text``, ``paragraph`` and ``sentence`` (the 1-based numbers
+        of the paragraph, a non-empty line, and of the sentence holding the span's start). An
+        analysis without spans gives an empty frame with the same columns and dtypes. Needs
+        the ``pandas`` extra (see :func:`spinscope.dataframes.spans_frame`).
+        """
+        from spinscope.dataframes import spans_frame
+
+        return spans_frame(self)
+
+    def _repr_html_(self) -> str:
+        """The article with its highlights as an HTML fragment, for a Jupyter cell.
+
+        Jupyter calls this when an analysis is a cell's last value (as displaCy draws
+        entities): the title, a one-line summary (spans, techniques, genre), the colour of each
+        category, and the text with every span highlighted in its category's colour and the
+        technique in a tooltip (``title``). A text longer than
+        :data:`NOTEBOOK_TEXT_LIMIT` characters is cut after a line near that length, with a
+        note on how to see all of it. No script, no ``<html>`` or ``<head>``: the stylesheet
+        applies inside the fragment only (it never restyles the notebook), and the highlights
+        carry their colours inline, so they keep them where a viewer strips stylesheets.
+        """
+        return _notebook_html(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Analysis:
@@ -931,4 +972,280 @@ def build_analysis(
         ),
         coverage=coverage,
         frames_cv_micro_f1=frames_cv_micro_f1 if frames is not None else None,
+    )
+
+
+# ------------------------------------------------------------------------------- notebook display
+
+#: Texts longer than this (in characters) are cut in a notebook cell (:meth:`Analysis._repr_html_`).
+NOTEBOOK_TEXT_LIMIT = 3_000
+
+#: The class of a notebook fragment's outer element: every rule of its stylesheet starts with it.
+NOTEBOOK_CLASS = "spinscope-nb"
+
+#: How many techniques the summary line names before "and N more".
+_NOTEBOOK_TECHNIQUES = 6
+
+_NOTEBOOK_CSS = {
+    "": "font:14px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;"
+    "max-width:62rem;margin:4px 0",
+    ".ss-title": "font-weight:600;font-size:1.05rem;margin:0 0 2px",
+    ".ss-line": "margin:0 0 4px;opacity:.85",
+    ".ss-by": "margin:0 0 4px;font-size:.9em",
+    ".ss-key": "display:inline-block;margin-right:12px;white-space:nowrap",
+    ".ss-swatch": "display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px",
+    ".ss-notes": "margin:0 0 6px;font-size:.9em",
+    ".ss-notes ul": "margin:2px 0;padding-left:20px",
+    ".ss-text": "font-family:Georgia,'Times New Roman',serif;font-size:15px;line-height:1.7;"
+    "overflow-wrap:anywhere;border-left:3px solid rgba(127,127,127,.35);padding:2px 0 2px 12px",
+    ".ss-text mark": "cursor:help;border-radius:3px;padding:1px 0",
+    ".ss-more": "margin:6px 0 0;font-size:.9em;opacity:.85",
+    ".ss-more code": "font-size:.95em",
+}
+
+
+def _tint(colour: str, share: float = 0.72) -> str:
+    """``colour`` (``#RRGGBB``) mixed with white: ``share`` is the part of white."""
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * share):02x}" for c in rgb)
+
+
+def _scoped_css(css: str, scope: str, used: Collection[str] | None = None) -> str:
+    """``css`` with every rule confined to the elements inside ``scope`` (a selector).
+
+    Each selector gets ``scope`` in front; ``html``, ``body`` and ``:root`` become ``scope``
+    itself, so variables and fonts set on the page are set on the fragment instead. ``@media``
+    and ``@supports`` blocks are scoped inside; other at-rules are kept as they are. Comments
+    go. With ``used`` (the class names and ``#ids`` that the markup holds), a selector naming
+    any other class or id is dropped, and so is a rule left without selectors. Meant for the
+    package's own stylesheets (no commas inside a selector's brackets, no braces inside
+    strings), to draw one of its pages inside a notebook without restyling the notebook.
+    """
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    out: list[str] = []
+    i = 0
+    while True:
+        brace = css.find("{", i)
+        if brace < 0:
+            break
+        depth, j = 0, brace
+        for j in range(brace, len(css)):
+            if css[j] == "{":
+                depth += 1
+            elif css[j] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+        prelude, body = " ".join(css[i:brace].split()), css[brace + 1 : j].strip()
+        i = j + 1
+        if prelude.startswith(("@media", "@supports")):
+            inner = _scoped_css(body, scope, used)
+            if inner:
+                out.append(f"{prelude}{{{inner}}}")
+        elif prelude.startswith("@"):
+            out.append(f"{prelude}{{{body}}}")
+        elif prelude:
+            kept = [s.strip() for s in prelude.split(",") if _selector_used(s, used)]
+            if kept:
+                selectors = ",".join(_scoped_selector(s, scope) for s in kept)
+                out.append(f"{selectors}{{{' '.join(body.split())}}}")
+    return "\n".join(out)
+
+
+def _selector_used(selector: str, used: Collection[str] | None) -> bool:
+    """Whether every class and id that ``selector`` names is in ``used`` (always without it)."""
+    if used is None:
+        return True
+    names = re.findall(r"\.(-?[_a-zA-Z][\w-]*)", selector)
+    ids = re.findall(r"(#-?[_a-zA-Z][\w-]*)", selector)
+    return all(n in used for n in names) and all(n in used for n in ids)
+
+
+def _scoped_selector(selector: str, scope: str) -> str:
+    head, _, rest = selector.partition(" ")
+    if head in ("html", "body", ":root"):
+        return f"{scope} {rest}".rstrip() if rest else scope
+    return f"{scope} {selector}"
+
+
+def _notebook_css() -> str:
+    return "\n".join(
+        f".{NOTEBOOK_CLASS}{' ' + sel if sel else ''}{{{rule}}}"
+        for sel, rule in _NOTEBOOK_CSS.items()
+    )
+
+
+def _mark_style(colour: str, possible: bool, quoted: bool, overlap: bool) -> str:
+    """A highlight's inline style: inline so that a notebook's sanitizer keeps the colours."""
+    if possible:
+        style = f"background-color:transparent;color:inherit;border-bottom:2px dashed {colour}"
+    else:
+        line = "3px double #1d1d1f" if overlap else f"2px solid {colour}"
+        style = f"background-color:{_tint(colour)};color:#1d1d1f;border-bottom:{line}"
+    return style + (";font-style:italic" if quoted else "")
+
+
+def _span_tooltip(span: TechniqueSpan) -> str:
+    note = f"{span.label} ({span.score:.0%}"
+    if span.tier == POSSIBLE:
+        note += ", possible"
+    if span.quoted:
+        note += f", quoted: said by {span.speaker or 'an unattributed speaker'}"
+    return note + ")"
+
+
+def _notebook_cut(text: str, limit: int) -> int:
+    """Where to cut ``text`` for a notebook: after a line near ``limit``, else after a word."""
+    if len(text) <= limit:
+        return len(text)
+    cut = text.rfind("\n", 0, limit)
+    if cut < limit // 2:
+        cut = text.rfind(" ", 0, limit)
+    return cut if cut > 0 else limit
+
+
+def _notebook_article(analysis: Analysis, end: int) -> Any:
+    """``analysis.text[:end]`` with its highlights, as ``Markup``; line breaks become ``<br>``.
+
+    Every piece of text and every attribute value goes through :func:`markupsafe.escape`; the
+    rest are fixed tags, colours from the package's palette and numbers.
+    """
+    from markupsafe import Markup, escape
+
+    from spinscope.render.common import CATEGORY_COLOURS, segments
+
+    text = analysis.text[:end]
+    spans = [s for s in analysis.spans if s.end <= end]
+    out: list[str] = []
+    for seg in segments(text, spans):
+        piece = str(escape(text[seg.start : seg.end])).replace("\n", "<br>\n")
+        if not seg.spans:
+            out.append(piece)
+            continue
+        top = spans[min(seg.spans, key=lambda i: (spans[i].tier == POSSIBLE, len(spans[i]), i))]
+        style = _mark_style(
+            CATEGORY_COLOURS.get(top.category, "#5f6368"),
+            possible=top.tier == POSSIBLE,
+            quoted=top.quoted,
+            overlap=len(seg.spans) > 1,
+        )
+        tip = "; ".join(_span_tooltip(spans[i]) for i in seg.spans)
+        names = " ".join(sorted({spans[i].technique for i in seg.spans}))
+        out.append(
+            f'<mark style="{style}" title="{escape(tip)}" '
+            f'data-techniques="{escape(names)}">{piece}</mark>'
+        )
+    # safe: text and attribute values escaped above; the rest is fixed markup and palette colours
+    return Markup("".join(out).strip())
+
+
+def _notebook_summary(analysis: Analysis, most: int) -> str:
+    """The one-line summary: spans, techniques and genre."""
+    s = analysis.summary
+    head = f"{s.spans} technique span{'s' if s.spans != 1 else ''}"
+    if s.spans:
+        head += f" ({s.author_spans} in the author's words, {s.quoted_spans} quoted)"
+    if s.possible_spans:
+        head += f"; {s.possible_spans} possible"
+    names = [f"{technique(t).title} {n}" for t, n in s.by_technique.items()]
+    if len(names) > most:
+        names = [*names[:most], f"and {len(names) - most} more"]
+    found = ", ".join(names) if names else "none found with confidence"
+    genre = (
+        f"{analysis.genre.label} ({analysis.genre.confidence:.0%})"
+        if analysis.genre is not None
+        else "not estimated"
+    )
+    return f"{head} · techniques: {found} · genre: {genre}"
+
+
+_NOTEBOOK_TEMPLATE = """\
+<div class="{{ cls }}">
+<style>{{ css }}</style>
+<div class="ss-title">{{ title }} <small style="font-weight:normal;opacity:.7">\
+spinscope · {{ detector }} detector{% if language %} · {{ language }}{% endif %}</small></div>
+<div class="ss-line">{{ summary }}</div>
+{% if categories %}
+<div class="ss-by">{% for name, colour, n in categories %}\
+<span class="ss-key"><span class="ss-swatch" style="background-color:{{ colour }}"></span>\
+{{ name }} {{ n }}</span>{% endfor %}</div>
+{% endif %}
+{% if warnings %}
+<details class="ss-notes"><summary>Before you read ({{ warnings|length }} \
+note{{ "s" if warnings|length != 1 else "" }})</summary><ul>
+{% for warning in warnings %}
+<li>{{ warning.message }}</li>
+{% endfor %}
+</ul></details>
+{% endif %}
+<div class="ss-text"{% if lang %} lang="{{ lang }}"{% endif %} dir="auto">{{ article }}</div>
+{% if cut %}
+<p class="ss-more">Showing the first {{ "{:,}".format(shown) }} of {{ "{:,}".format(total) }} \
+characters ({{ shown_spans }} of {{ all_spans }} spans). To see all of it, save the full \
+report and open it in a browser: <code>from spinscope.render.html import render_html</code>, \
+then <code>Path("report.html").write_text(render_html(analysis), encoding="utf-8")</code>; or \
+run <code>spinscope analyze ARTICLE --format html -o report.html</code>.</p>
+{% endif %}
+</div>
+"""
+
+
+@lru_cache(maxsize=1)
+def _notebook_template() -> Any:
+    """The fragment's template (a Jinja2 ``Template``), compiled once."""
+    from spinscope.render.templates import environment
+
+    return environment().from_string(_NOTEBOOK_TEMPLATE)
+
+
+def _notebook_html(analysis: Analysis, limit: int | None = None) -> str:
+    """The HTML fragment of :meth:`Analysis._repr_html_` (texts cut after ``limit`` characters)."""
+    from markupsafe import Markup
+
+    from spinscope.render.common import CATEGORY_COLOURS
+
+    limit = NOTEBOOK_TEXT_LIMIT if limit is None else limit
+    end = _notebook_cut(analysis.text, limit)
+    cut = end < len(analysis.text)
+    counts = analysis.summary.by_category
+    html: str = _notebook_template().render(
+        cls=NOTEBOOK_CLASS,
+        # safe: the fixed rules of _NOTEBOOK_CSS; escaping would break the quoted font names
+        css=Markup(_notebook_css()),
+        title=analysis.title or analysis.id,
+        detector=analysis.detector.name,
+        language=language_name(analysis.language) if analysis.language else None,
+        lang=analysis.language,
+        summary=_notebook_summary(analysis, 3 if cut else _NOTEBOOK_TECHNIQUES),
+        categories=[(c, CATEGORY_COLOURS[c], counts[c]) for c in CATEGORIES if counts.get(c)],
+        warnings=analysis.warnings,
+        article=_notebook_article(analysis, end),
+        cut=cut,
+        shown=end,
+        total=len(analysis.text),
+        shown_spans=sum(1 for s in analysis.spans if s.end <= end),
+        all_spans=len(analysis.spans),
+    )
+    return html
+
+
+def _page_fragment(page: str, scope: str = "spinscope-nb-page") -> str:
+    """One of spinscope's self-contained HTML pages as a fragment for a notebook cell.
+
+    The page's stylesheets are scoped to a ``<div class="{scope}">`` (:func:`_scoped_css`),
+    less the rules for classes and ids the page does not use; its body goes inside that div
+    (the body's own attributes on an inner ``<div>``), and its scripts go (the pages' JSON
+    data blocks run nothing and would only make the notebook bigger). The page's content is
+    kept as it is: its renderer escaped it.
+    """
+    css = "\n".join(re.findall(r"<style[^>]*>(.*?)</style>", page, flags=re.DOTALL))
+    found = re.search(r"<body([^>]*)>(.*)</body>", page, flags=re.DOTALL)
+    attrs, body = (found.group(1), found.group(2)) if found else ("", page)
+    body = re.sub(r"<script\b[^>]*>.*?</script>\s*", "", body, flags=re.DOTALL)
+    markup = attrs + body
+    used = {c for names in re.findall(r'class="([^"]*)"', markup) for c in names.split()}
+    used.update("#" + name for name in re.findall(r'id="([^"]*)"', markup))
+    return (
+        f'<div class="{scope}">\n<style>\n{_scoped_css(css, "." + scope, used)}\n</style>\n'
+        f"<div{attrs}>{body.strip()}</div>\n</div>\n"
     )

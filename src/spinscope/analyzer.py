@@ -54,6 +54,9 @@ class Analyzer:
             use. The shipped ones read the detector's tagger when they need its features.
         threads: the most onnxruntime threads the tagger uses (default: one per core, up to
             4); set it when several processes share the cores.
+        model: a model folder (``spinscope train`` writes one) for the tagger to load instead
+            of the shipped model, with ``detector`` ``"hybrid"`` (the default then) or
+            ``"tagger"``.
 
     An analyzer may be shared between threads: analyses run one at a time (the model uses
     every core for each, and the article models read the tagger's latest outputs).
@@ -67,8 +70,10 @@ class Analyzer:
         threshold: float | None = None,
         article_models: bool | Any = True,
         threads: int | None = None,
+        model: str | os.PathLike[str] | None = None,
     ) -> None:
         self.detector = detector
+        self.model = model
         self.threshold = threshold
         self.article_models = article_models
         self.threads = threads
@@ -93,7 +98,7 @@ class Analyzer:
             from spinscope.detectors.registry import load_detector
 
             self._model, note = load_detector(
-                self.detector, threshold=self.threshold, threads=self.threads
+                self.detector, threshold=self.threshold, threads=self.threads, model=self.model
             )
             if note:
                 self._note = FALLBACK_NOTE

@@ -4,6 +4,10 @@ Both sides are read with the readers of :mod:`spinscope.formats` (a path may be 
 folder of label files) and scored with :data:`spinscope.scoring.SCORERS`. Technique names may
 come from either taxonomy (SemEval-2023 or the SemEval-2020 PTC classes).
 
+An annotation folder (:mod:`spinscope.corpora.annotations`) is gold too: :func:`compare_models`
+and :func:`evaluate_annotations` run the shipped model and models of your own
+(``spinscope train``) on its articles and score their spans (SI and FLC) side by side.
+
 Every result has ``precision``, ``recall`` and ``f1``. For ``st1`` the scorer reports only
 per-genre figures and macro F1, so :func:`evaluate` adds ``precision`` and ``recall`` as the
 macro averages over the genres present (scikit-learn's ``average="macro"``) and ``f1`` as the
@@ -12,16 +16,29 @@ official macro F1.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spinscope.errors import InputError
 from spinscope.formats import read_flc, read_si, read_st1, read_st2, read_st3
-from spinscope.scoring import PRIMARY, SCORERS
+from spinscope.scoring import PRIMARY, SCORERS, score_flc, score_si
 from spinscope.scoring.semeval2023 import score_st3
 from spinscope.taxonomy import TECHNIQUES, TECHNIQUES_2020
 
-__all__ = ["EVALUATE_TASKS", "evaluate", "primary_metric", "read_labels"]
+if TYPE_CHECKING:
+    from spinscope.document import Document
+
+__all__ = [
+    "EVALUATE_TASKS",
+    "SHIPPED",
+    "SPAN_TASKS",
+    "compare_models",
+    "evaluate",
+    "evaluate_annotations",
+    "primary_metric",
+    "read_labels",
+]
 
 #: The tasks :func:`evaluate` scores.
 EVALUATE_TASKS: tuple[str, ...] = tuple(SCORERS)
@@ -100,3 +117,105 @@ def primary_metric(task: str) -> str:
     """The key of ``task``'s primary metric in what :func:`evaluate` returns."""
     _check_task(task)
     return PRIMARY[task]
+
+
+#: The tasks an annotation folder's spans are scored on.
+SPAN_TASKS: tuple[str, ...] = ("si", "flc")
+#: The name :func:`evaluate_annotations` gives the shipped model.
+SHIPPED = "shipped"
+
+
+def _model_spans(
+    docs: Sequence[Document], detector: str, model: str | Path | None
+) -> tuple[list[Any], list[Any]]:
+    """The FLC spans and the SI spans of ``detector`` on ``docs`` (the model runs once)."""
+    from spinscope.detectors.registry import load_detector, tagger_of
+
+    found, _ = load_detector(detector, model=model)
+    tagger = tagger_of(found)
+    kwargs: dict[str, Any] = {}
+    if tagger is not None:
+        kwargs["probs"] = tagger.article_probs([d.text for d in docs])
+    flc = found.predict(docs, **kwargs)
+    predict_si = getattr(found, "predict_si", None)
+    si = predict_si(docs, **kwargs) if predict_si is not None else flc
+    return flc, si
+
+
+def compare_models(
+    docs: Sequence[Document],
+    models: Mapping[str, str | Path | None],
+    *,
+    detector: str = "hybrid",
+    tasks: Sequence[str] = SPAN_TASKS,
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Score each model on the gold spans of ``docs`` (their ``techniques`` layer).
+
+    ``models`` maps a name to a model folder (``None``: the shipped model); each runs as
+    ``detector`` (``"hybrid"``: with the rules, or ``"tagger"``: alone). Returns, per model
+    name, per task (``"si"``, ``"flc"``) the scorer's figures, as :func:`evaluate` gives them:
+    SI spans at the model's span-identification operating point, FLC spans with techniques.
+    """
+    if detector not in ("hybrid", "tagger"):
+        raise InputError(
+            f"models are compared as the hybrid or the tagger detector, not {detector!r}"
+        )
+    for task in tasks:
+        if task not in SPAN_TASKS:
+            raise InputError(
+                f"an annotation folder is scored on the span tasks ({', '.join(SPAN_TASKS)}), "
+                f"not {task!r}"
+            )
+    gold = [(d.id, s.label, s.start, s.end) for d in docs for s in d.layer("techniques")]
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for name, model in models.items():
+        flc, si = _model_spans(docs, detector, model)
+        figures: dict[str, dict[str, float]] = {}
+        if "si" in tasks:
+            pred_si = [
+                (d.id, s.start, s.end) for d, spans in zip(docs, si, strict=True) for s in spans
+            ]
+            figures["si"] = score_si([(g[0], g[2], g[3]) for g in gold], pred_si)
+        if "flc" in tasks:
+            pred = [
+                (d.id, s.label, s.start, s.end)
+                for d, spans in zip(docs, flc, strict=True)
+                for s in spans
+            ]
+            figures["flc"] = score_flc(gold, pred)
+        out[name] = figures
+    return out
+
+
+def evaluate_annotations(
+    gold: str | Path,
+    models: Sequence[str | Path] = (),
+    *,
+    detector: str = "hybrid",
+    tasks: Sequence[str] = SPAN_TASKS,
+    shipped: bool = True,
+) -> dict[str, Any]:
+    """Run the shipped model and ``models`` on the annotation folder ``gold``; score their spans.
+
+    Returns ``{"gold", "articles", "spans", "detector", "models"}``; ``models`` maps
+    :data:`SHIPPED` (unless ``shipped`` is false) and each model folder, as given, to
+    :func:`compare_models`' figures. Folders that are not model folders are refused before
+    any model runs.
+    """
+    from spinscope.corpora.annotations import read_annotations
+    from spinscope.detectors.registry import check_model_folder
+
+    for model in models:
+        check_model_folder(model)
+    docs = read_annotations(gold)
+    named: dict[str, str | Path | None] = {SHIPPED: None} if shipped else {}
+    named.update({str(m): m for m in models})
+    if not named:
+        raise InputError("nothing to evaluate: give a model folder or keep the shipped model")
+    return {
+        "gold": str(gold),
+        "articles": len(docs),
+        "spans": sum(len(d.layer("techniques")) for d in docs),
+        "detector": detector,
+        "models": compare_models(docs, named, detector=detector, tasks=tasks),
+    }

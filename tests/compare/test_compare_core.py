@@ -254,3 +254,15 @@ def test_titles_fall_back_to_the_input_and_loaded_words_stay_short() -> None:
     assert any(s.text == long_phrase for s in spans)
     loaded = dict(c.article("A").profile.loaded_words)
     assert loaded == {"radicals": 1}  # the six-word span is a clause, not a word choice
+
+
+def test_reprs_are_one_line_summaries(analyzer: Analyzer) -> None:
+    c = run([STATE, WIRE], analyzer)
+    a = c.article("A").analysis
+    text = repr(a)
+    assert "\n" not in text and STATE not in text
+    assert f"spans={len(a.likely_spans)} likely + {len(a.possible_spans)} possible" in text
+    assert repr(c) == (
+        f"<Comparison articles=[A, B] pairs={len(c.pairs)} differences={len(c.differences)} "
+        "most_persuasive='A'>"
+    )

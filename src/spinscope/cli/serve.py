@@ -6,6 +6,7 @@ fast and the base install works without the extra.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -37,6 +38,15 @@ def serve(
         int, typer.Option(min=1, help="Worker processes (each loads the model once).")
     ] = 1,
     detector: DetectorOption = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            help="A model folder to run instead of the shipped model (what spinscope train "
+            "writes to OUT/model); with the hybrid detector unless --detector tagger.",
+            show_default=False,
+            envvar="SPINSCOPE_MODEL",
+        ),
+    ] = None,
     allow_private: AllowPrivateOption = False,
     max_chars: Annotated[
         int, typer.Option(min=1, help="Longest article text accepted, in characters (413 beyond).")
@@ -83,6 +93,7 @@ def serve(
             threads=base.threads
             if base.threads is not None or workers == 1
             else cores_per_worker(workers),
+            model=str(model) if model is not None else base.model,
         )
         # Migrate once here, before any worker starts, so workers never race to upgrade.
         storage = Storage(settings.database_url)
@@ -93,7 +104,9 @@ def serve(
     where = settings.database_url
     stderr().print(
         f"spinscope serve: http://{host}:{port}/ (database: {where}, schema {revision}; "
-        f"API key: {'required for writes' if settings.api_key else 'none'})"
+        f"API key: {'required for writes' if settings.api_key else 'none'}"
+        + (f"; model: {settings.model}" if settings.model else "")
+        + ")"
     )
     uvicorn.run(
         "spinscope.serve.app:app_from_env",

@@ -267,6 +267,14 @@ class Comparison:
     failures: tuple[Failure, ...] = ()
     version: str = ""
 
+    def __repr__(self) -> str:
+        """A one-line summary (the articles are too long to print whole)."""
+        labels = ", ".join(a.label for a in self.articles)
+        return (
+            f"<Comparison articles=[{labels}] pairs={len(self.pairs)} "
+            f"differences={len(self.differences)} most_persuasive={self.most_persuasive!r}>"
+        )
+
     def article(self, label: str) -> ComparedArticle:
         """The article with ``label``."""
         for a in self.articles:
@@ -311,3 +319,21 @@ class Comparison:
         """The comparison as JSON (``kwargs`` go to :func:`json.dumps`)."""
         kwargs.setdefault("ensure_ascii", False)
         return json.dumps(self.to_dict(), **kwargs)
+
+    def _repr_html_(self) -> str:
+        """The comparison as an HTML fragment, for a Jupyter cell.
+
+        The page of :func:`spinscope.render.compare.render_comparison_html`, embedded as a
+        fragment rather than in an ``<iframe srcdoc=...>``: GitHub's notebook viewer and
+        Jupyter's sanitizer (for a notebook opened but not yet run, so not trusted) both drop
+        iframes, which would leave an empty output, while a fragment stays readable everywhere.
+        Its stylesheets are rewritten so that every rule applies inside the fragment only (the
+        notebook keeps its own look), and its JSON data block is left out (the page runs no
+        script). Where a viewer strips the stylesheet too (GitHub), the profile and the
+        aligned sentences still read as plain tables, with each technique in its highlight's
+        tooltip.
+        """
+        from spinscope.analysis import _page_fragment
+        from spinscope.render.compare import render_comparison_html
+
+        return _page_fragment(render_comparison_html(self))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spinscope.detectors.base import Detector
@@ -11,14 +13,57 @@ if TYPE_CHECKING:
     from spinscope.coverage import Coverage
     from spinscope.tagger.model import Tagger
 
-__all__ = ["DETECTORS", "detector_coverage", "load_detector", "tagger_of"]
+__all__ = [
+    "DETECTORS",
+    "MODEL_FILES",
+    "check_model_folder",
+    "detector_coverage",
+    "load_detector",
+    "tagger_of",
+]
 
 #: The detectors :func:`load_detector` builds.
 DETECTORS: tuple[str, ...] = ("hybrid", "tagger", "baseline")
 
 
+#: The files of a model folder (what ``spinscope train`` writes to ``OUT/model``).
+MODEL_FILES: tuple[str, ...] = ("model.onnx", "tokenizer.json", "config.json")
+
+
+def check_model_folder(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a :class:`~pathlib.Path` if it is a model folder, else an :class:`InputError`.
+
+    The message names the folder and what it lacks, and points at ``path/model`` when that is
+    the model folder (``spinscope train -o OUT`` writes the model to ``OUT/model``).
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        what = "does not exist" if not folder.exists() else "is not a folder"
+        raise InputError(
+            f"model folder {str(folder)!r} {what}: give the folder that holds "
+            f"{', '.join(MODEL_FILES)} (spinscope train -o OUT writes it to OUT/model)."
+        )
+    missing = [name for name in MODEL_FILES if not (folder / name).is_file()]
+    if missing:
+        inner = folder / "model"
+        hint = (
+            f" Did you mean {str(inner)!r}? spinscope train -o OUT writes the model there."
+            if all((inner / name).is_file() for name in MODEL_FILES)
+            else " spinscope train -o OUT writes a model folder to OUT/model."
+        )
+        raise InputError(
+            f"{str(folder)!r} is not a model folder: it has no {', '.join(missing)} (a model "
+            f"folder holds {', '.join(MODEL_FILES)}).{hint}"
+        )
+    return folder
+
+
 def load_detector(
-    name: str | None = None, *, threshold: float | None = None, threads: int | None = None
+    name: str | None = None,
+    *,
+    threshold: float | None = None,
+    threads: int | None = None,
+    model: str | os.PathLike[str] | None = None,
 ) -> tuple[Detector, str | None]:
     """Build and load a detector; return it and a note to show the user, if any.
 
@@ -29,6 +74,10 @@ def load_detector(
     :class:`~spinscope.errors.ModelError`. ``threshold`` goes to the tagger and the hybrid
     (the baseline has none: callers filter its spans on score). ``threads`` caps the tagger's
     onnxruntime threads (default: up to 4, one per core).
+
+    ``model`` is a model folder (``spinscope train`` writes one) that the tagger loads instead
+    of the shipped model (default: the hybrid on it); one that is not a model folder raises an
+    :class:`~spinscope.errors.InputError` naming it.
     """
     from spinscope.detectors.baseline import BaselineDetector
     from spinscope.detectors.hybrid import HybridDetector
@@ -36,6 +85,17 @@ def load_detector(
 
     if name not in (None, *DETECTORS):
         raise InputError(f"unknown detector {name!r}; use one of: {', '.join(DETECTORS)}.")
+    if model is not None:
+        if name == "baseline":
+            raise InputError(
+                "a model folder is run by the hybrid or the tagger detector; the baseline has "
+                "no model (drop --detector baseline or --model)."
+            )
+        folder = check_model_folder(model)
+        tagger = Tagger(folder, threshold=threshold, threads=threads)
+        if name == "tagger":
+            return tagger.load(), None
+        return HybridDetector(tagger, threshold=threshold).load(), None
     if name == "baseline":
         return BaselineDetector().load(), None
     tagger = Tagger(threshold=threshold, threads=threads)

@@ -111,7 +111,10 @@ class Service:
     ) -> None:
         self.settings = settings
         base = analyzer or Analyzer(
-            settings.detector, article_models=settings.article_models, threads=settings.threads
+            settings.detector,
+            article_models=settings.article_models,
+            threads=settings.threads,
+            model=settings.model,
         )
         self.pool = AnalyzerPool(base)
         self.storage = storage or Storage(settings.database_url)

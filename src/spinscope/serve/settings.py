@@ -31,6 +31,7 @@ ENV = {
     "max_body_bytes": "SPINSCOPE_MAX_BODY_BYTES",
     "fetch_timeout": "SPINSCOPE_FETCH_TIMEOUT",
     "threads": "SPINSCOPE_THREADS",
+    "model": "SPINSCOPE_MODEL",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -53,7 +54,9 @@ class Settings:
     ``database`` is an SQLAlchemy URL (``None``: SQLite under the user's data directory);
     ``detector`` is as for :class:`~spinscope.analyzer.Analyzer`; ``api_key``, when set, is
     required (``Authorization: Bearer <key>``) by every endpoint that writes or analyses;
-    ``allow_private`` lets URL fetching reach loopback and private addresses.
+    ``allow_private`` lets URL fetching reach loopback and private addresses; ``model`` is a
+    model folder (``spinscope train`` writes one) that the tagger loads instead of the shipped
+    model.
     """
 
     database: str | None = None
@@ -68,6 +71,15 @@ class Settings:
     threads: int | None = None
     #: whether the article models (genre, frames) run
     article_models: bool = True
+    #: a model folder to run instead of the shipped model (``None``: the shipped one)
+    model: str | None = None
+
+    def __post_init__(self) -> None:
+        """Check that ``model``, when given, is a model folder (naming it if not)."""
+        if self.model:
+            from spinscope.detectors.registry import check_model_folder
+
+            check_model_folder(self.model)
 
     @property
     def database_url(self) -> str:
@@ -103,10 +115,10 @@ class Settings:
         }
         if self.threads is not None:
             out[ENV["threads"]] = str(self.threads)
-        for name in ("database", "detector", "api_key"):
+        for name in ("database", "detector", "api_key", "model"):
             value = getattr(self, name)
             if value:
-                out[ENV[name]] = value
+                out[ENV[name]] = str(value)
         return out
 
 

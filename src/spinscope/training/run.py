@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import pickle
+import time
 from collections import Counter
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -26,7 +27,7 @@ from spinscope.training.tune import Item, evaluate_decoding, paragraph_f1, tune_
 
 log = logging.getLogger(__name__)
 
-__all__ = ["RANK_PRIOR_POWER", "load_training_docs", "train_command"]
+__all__ = ["RANK_PRIOR_POWER", "load_training_docs", "run_training", "train_command"]
 
 #: How much the technique prior weighs when ranking the techniques of a given span (TC):
 #: 0.3 beat 0 and 0.6 on the development articles (TC micro-F1 0.485 vs 0.464 and 0.479).
@@ -114,12 +115,46 @@ def train_command(
     out (:mod:`spinscope.corpora.splits`) unless ``include_dev``.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
     cfg = TrainConfig(epochs=epochs, seed=seed, base_model=base_model, **overrides)
     train, dev = load_training_docs(cfg.languages, data)
     if include_dev:
         train, dev = train + dev, []
+    return run_training(
+        train,
+        dev,
+        Path(out),
+        cfg,
+        data=data,
+        decode_from=decode_from,
+        export=export,
+        export_epoch=export_epoch,
+    )
+
+
+def run_training(
+    train: list[Document],
+    dev: list[Document],
+    out_dir: Path,
+    cfg: TrainConfig,
+    *,
+    data: str | Path | None = None,
+    decode_from: str | Path | None = None,
+    export: bool = True,
+    export_epoch: int | None = None,
+    vocab_texts: list[str] | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Train on ``train``, tune the decoding on ``dev``, export to ``out_dir/model``.
+
+    The steps of :func:`train_command` once the articles are chosen; ``spinscope train`` on an
+    annotation folder (:mod:`spinscope.training.custom`) takes the same road. Without ``dev``
+    articles the decoding settings come from ``decode_from`` (a model's ``config.json``), else
+    the defaults. ``vocab_texts`` are the texts a trimmed vocabulary must cover instead of the
+    corpus under ``data`` (:func:`~spinscope.training.tagger.load_encoder`); ``metadata`` is
+    added to the exported ``config.json``. Returns the figures written to
+    ``out_dir/summary.json``.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
     log.info("training on %d articles, %d dev articles held out", len(train), len(dev))
 
     def evaluate(model: Any, tokenizer: Any, epoch: int) -> dict[str, float]:
@@ -136,17 +171,26 @@ def train_command(
                 out[f"dev_{lang}_paragraph_micro_f1"] = paragraph_f1(mine, DecodeConfig())
         return out
 
+    timing: dict[str, float] = {}
+    started = time.perf_counter()
     if export_epoch is not None:
         if not dev:
             raise InputError("--export-epoch tunes on the dev outputs: it cannot go with --all")
         model, tokenizer = _epoch_weights(out_dir, export_epoch, cfg, data)
     else:
         model, tokenizer = train_tagger(
-            train, out_dir, cfg, evaluate=evaluate if dev else None, data=data
+            train,
+            out_dir,
+            cfg,
+            evaluate=evaluate if dev else None,
+            data=data,
+            vocab_texts=vocab_texts,
         )
+    timing["train"] = time.perf_counter() - started
     summary: dict[str, Any] = {"train_articles": len(train), "dev_articles": len(dev)}
     if export_epoch is not None:
         summary["epoch"] = export_epoch
+    started = time.perf_counter()
     if dev:
         items = (
             _stored_items(out_dir, export_epoch, dev)
@@ -162,6 +206,8 @@ def train_command(
     else:
         decode_cfg = DecodeConfig()
     summary["decode"] = decode_cfg.to_dict()
+    timing["tune"] = time.perf_counter() - started
+    started = time.perf_counter()
     if export:
         from spinscope.training.export import export_model
 
@@ -177,7 +223,7 @@ def train_command(
                 "decode": decode_cfg.to_dict(),
                 "train": asdict(replace(cfg, extra={})),
                 "train_articles": len(train),
-                "base_model": base_model,
+                "base_model": cfg.base_model,
                 # the epoch whose weights these are (--export-epoch), else the last
                 "weights_epoch": export_epoch or cfg.epochs,
                 "languages": list(cfg.languages),
@@ -185,7 +231,11 @@ def train_command(
                     Counter(s.label for d in train for s in d.layer("techniques"))
                 ),
                 "rank_prior_power": RANK_PRIOR_POWER,
+                **(metadata or {}),
             },
         )
+        timing["export"] = time.perf_counter() - started
+        log.info("exported the model to %s in %.0f s", out_dir / "model", timing["export"])
+    summary["seconds"] = {k: round(v, 1) for k, v in timing.items()}
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return summary

@@ -274,11 +274,13 @@ def load_encoder(
     *,
     data: str | Path | None = None,
     out_dir: Path | None = None,
+    vocab_texts: Sequence[str] | None = None,
 ) -> tuple[Any, Any]:
     """Return ``(encoder, tokenizers.Tokenizer)`` for ``cfg.base_model`` (or the given encoder).
 
     For multilingual-e5-small the vocabulary is trimmed (:mod:`spinscope.training.vocab`,
-    built from the training articles under ``data``); the kept ids are saved as
+    built from the training articles under ``data``, or with ``vocab_texts`` from the shipped
+    model's vocabulary plus the pieces of those texts); the kept ids are saved as
     ``out_dir/vocab.npy`` and read back from there when training resumes.
     """
     from tokenizers import Tokenizer
@@ -291,9 +293,12 @@ def load_encoder(
         if saved is not None and saved.is_file():
             keep = [int(i) for i in np.load(saved)]
         else:
-            from spinscope.training.vocab import trimmed_vocabulary
+            from spinscope.training.vocab import extended_vocabulary, trimmed_vocabulary
 
-            keep = trimmed_vocabulary(e5, build_tokenizer(e5), data, general=cfg.vocab_general)
+            if vocab_texts is not None:
+                keep = extended_vocabulary(e5, build_tokenizer(e5), vocab_texts)
+            else:
+                keep = trimmed_vocabulary(e5, build_tokenizer(e5), data, general=cfg.vocab_general)
             if saved is not None:
                 np.save(saved, np.asarray(keep, dtype=np.int64))
         tokenizer = build_tokenizer(e5, keep)
@@ -344,6 +349,7 @@ def train_tagger(
     encoder: Any | None = None,
     data: str | Path | None = None,
     stop_after: int | None = None,
+    vocab_texts: Sequence[str] | None = None,
 ) -> tuple[Any, Any]:
     """Fine-tune on ``train_docs`` (layers ``techniques`` and ``paragraph_techniques``).
 
@@ -352,7 +358,8 @@ def train_tagger(
     ``evaluate(model, tokenizer, epoch)`` is called after each epoch and its figures are logged
     to ``out_dir/log.jsonl``. If ``out_dir`` holds a checkpoint of the same settings, training
     goes on from it; a checkpoint of other settings is an error. ``stop_after`` stops after that
-    many steps in all, as an interrupted run would (for tests).
+    many steps in all, as an interrupted run would (for tests). ``data`` and ``vocab_texts``
+    go to :func:`load_encoder` (the trimmed vocabulary of multilingual-e5-small).
     """
     torch = _torch()
     torch.set_num_threads(cfg.threads)
@@ -376,7 +383,9 @@ def train_tagger(
             )
     elif (out_dir / "vocab.npy").is_file():
         (out_dir / "vocab.npy").unlink()  # a fresh run trims its vocabulary anew
-    encoder, tokenizer = load_encoder(cfg, encoder, data=data, out_dir=out_dir)
+    encoder, tokenizer = load_encoder(
+        cfg, encoder, data=data, out_dir=out_dir, vocab_texts=vocab_texts
+    )
     if cfg.freeze_word_embeddings:
         encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     model = TokenTaggerModel.build(encoder, cfg.dropout)

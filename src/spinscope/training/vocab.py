@@ -33,7 +33,15 @@ from spinscope.corpora.splits import TRAINING_LANGUAGES, corpus_code, dev_ids
 from spinscope.corpora.textio import read_article
 from spinscope.training.e5 import E5File
 
-__all__ = ["GENERAL_PIECES", "corpus_texts", "script_pieces", "trim_report", "trimmed_vocabulary"]
+__all__ = [
+    "GENERAL_PIECES",
+    "corpus_texts",
+    "extended_vocabulary",
+    "reference_pieces",
+    "script_pieces",
+    "trim_report",
+    "trimmed_vocabulary",
+]
 
 #: How many of the highest-scoring Latin/Cyrillic pieces are kept beyond the training texts'.
 GENERAL_PIECES = 10_000
@@ -86,6 +94,53 @@ def trimmed_vocabulary(
     chars = [i for i in scripts if len(e5.pieces[i].replace("▁", "")) <= 1]
     keep = set(used) | set(by_score[:general]) | set(chars)
     keep -= {0, 1, 2, 3}
+    return [0, 1, 2, 3, *sorted(keep)]
+
+
+def reference_pieces(e5: E5File, tokenizer_json: str | Path | None = None) -> list[int]:
+    """The e5 ids of the pieces in a trimmed model's ``tokenizer.json`` (default: the shipped one).
+
+    Empty when the file is missing. A piece e5 does not have is skipped.
+    """
+    import json
+
+    if tokenizer_json is None:
+        from spinscope.tagger.model import default_model_dir
+
+        tokenizer_json = default_model_dir() / "tokenizer.json"
+    path = Path(tokenizer_json)
+    if not path.is_file():
+        return []
+    vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    index = {piece: i for i, piece in enumerate(e5.pieces)}
+    return [index[piece] for piece, _ in vocab if piece in index]
+
+
+def extended_vocabulary(
+    e5: E5File,
+    tokenizer: Any,
+    texts: Iterable[str],
+    reference: str | Path | None = None,
+    general: int = GENERAL_PIECES,
+) -> list[int]:
+    """The shipped model's pieces plus every piece ``texts`` use, specials first, then ascending.
+
+    For training on your own articles: the vocabulary the shipped model was trimmed to (from
+    ``reference``, a ``tokenizer.json``; default the shipped one) keeps what it knows of the
+    six languages, and the pieces of the new articles are added so that none of their words
+    needs spelling out. Without the reference file, the ``general`` highest-scoring Latin and
+    Cyrillic pieces stand in for it. Every single-character piece of those scripts is kept.
+    ``tokenizer`` is the full (untrimmed) e5 tokenizer.
+    """
+    used: set[int] = set()
+    for text in texts:
+        used.update(tokenizer.encode(text, add_special_tokens=False).ids)
+    scripts = script_pieces(e5)
+    base = set(reference_pieces(e5, reference))
+    if not base:
+        base = set(sorted(scripts, key=lambda i: (-float(e5.scores[i]), i))[:general])
+    chars = {i for i in scripts if len(e5.pieces[i].replace("▁", "")) <= 1}
+    keep = (base | used | chars) - {0, 1, 2, 3}
     return [0, 1, 2, 3, *sorted(keep)]
 
 

@@ -1,0 +1,1 @@
+"""spinscope inside the tools researchers already use: spaCy, Label Studio (optional extras)."""
