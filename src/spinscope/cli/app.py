@@ -30,6 +30,8 @@ from spinscope.cli.common import (
     DetectorChoice,
     DetectorOption,
     LanguageOption,
+    ModelOption,
+    TimeoutOption,
     reported,
     stderr,
 )
@@ -772,18 +774,9 @@ def analyze(
         ),
     ] = False,
     detector: DetectorOption = None,
-    model: Annotated[
-        Path | None,
-        typer.Option(
-            help="A model folder to run instead of the shipped model (what spinscope train "
-            "writes to OUT/model); with the hybrid detector unless --detector tagger.",
-            show_default=False,
-        ),
-    ] = None,
+    model: ModelOption = None,
     allow_private: AllowPrivateOption = False,
-    timeout: Annotated[
-        float, typer.Option(min=0.1, help="Seconds allowed to fetch each URL.")
-    ] = 15.0,
+    timeout: TimeoutOption = 15.0,
     language: LanguageOption = None,
 ) -> None:
     """Show how an article persuades: techniques highlighted and explained, with a summary.
@@ -930,9 +923,7 @@ def compare(
     ] = None,
     detector: DetectorOption = None,
     allow_private: AllowPrivateOption = False,
-    timeout: Annotated[
-        float, typer.Option(min=0.1, help="Seconds allowed to fetch each URL.")
-    ] = 15.0,
+    timeout: TimeoutOption = 15.0,
     language: LanguageOption = None,
 ) -> None:
     """Compare how two to four articles tell one story: shared facts, additions, wording.

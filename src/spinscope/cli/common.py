@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -61,6 +62,20 @@ AllowPrivateOption = Annotated[
         "--allow-private",
         help="Allow URLs on loopback and private addresses (a local server or an intranet).",
     ),
+]
+
+#: ``--timeout``: seconds allowed to fetch each URL.
+TimeoutOption = Annotated[float, typer.Option(min=0.1, help="Seconds allowed to fetch each URL.")]
+
+_MODEL_HELP = (
+    "A model folder to run instead of the shipped model (what spinscope train writes to "
+    "OUT/model); with the hybrid detector unless --detector tagger."
+)
+#: ``--model DIR``: a trained model folder instead of the shipped model.
+ModelOption = Annotated[Path | None, typer.Option(help=_MODEL_HELP, show_default=False)]
+#: The same, also read from ``SPINSCOPE_MODEL`` (for the server and its workers).
+ServeModelOption = Annotated[
+    Path | None, typer.Option(help=_MODEL_HELP, show_default=False, envvar="SPINSCOPE_MODEL")
 ]
 
 TRAIN_EXTRA = "install the training extra: pip install 'spinscope[train]'"

@@ -19,6 +19,7 @@ from spinscope.cli.common import (
     AllowPrivateOption,
     DetectorOption,
     LanguageOption,
+    TimeoutOption,
     reported,
     stderr,
 )
@@ -117,9 +118,7 @@ def export(
     ] = None,
     detector: DetectorOption = None,
     allow_private: AllowPrivateOption = False,
-    timeout: Annotated[
-        float, typer.Option(min=0.1, help="Seconds allowed to fetch each URL.")
-    ] = 15.0,
+    timeout: TimeoutOption = 15.0,
     language: LanguageOption = None,
 ) -> None:
     """Analyse articles and write them as Label Studio tasks, spans as pre-annotations.

@@ -6,7 +6,6 @@ fast and the base install works without the extra.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,6 +13,7 @@ import typer
 from spinscope.cli.common import (
     AllowPrivateOption,
     DetectorOption,
+    ServeModelOption,
     reported,
     require_extra,
     stderr,
@@ -38,15 +38,7 @@ def serve(
         int, typer.Option(min=1, help="Worker processes (each loads the model once).")
     ] = 1,
     detector: DetectorOption = None,
-    model: Annotated[
-        Path | None,
-        typer.Option(
-            help="A model folder to run instead of the shipped model (what spinscope train "
-            "writes to OUT/model); with the hybrid detector unless --detector tagger.",
-            show_default=False,
-            envvar="SPINSCOPE_MODEL",
-        ),
-    ] = None,
+    model: ServeModelOption = None,
     allow_private: AllowPrivateOption = False,
     max_chars: Annotated[
         int, typer.Option(min=1, help="Longest article text accepted, in characters (413 beyond).")
