@@ -402,3 +402,9 @@ def test_a_span_whose_technique_is_uncertain_reads_as_its_category() -> None:
     VALIDATOR.validate(data)
     assert data["spans"][0]["alternatives"] == ["Doubt"]
     assert Analysis.from_dict(data).to_dict() == data
+    # the terminal's line under the label does not name the category a second time
+    from spinscope.render.terminal import terminal_report
+
+    report = terminal_report(a, width=160).splitlines()
+    line = next(x for x in report if "the model cannot tell which" in x)
+    assert line.count("Attack on Reputation") == 1 and line.rstrip().endswith("60% · ¶1")

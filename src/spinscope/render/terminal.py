@@ -165,7 +165,9 @@ def _indent(renderable: RenderableType, left: int) -> Padding:
 def _span_line(number: int, span: TechniqueSpan, para: int) -> RenderableType:
     head = Text(f"{_tag(number, span.quoted, _possible(span))} ")
     head.append(f" {span.label} ", style=_style(span))
-    head.append(f"  {span.category} · {confidence(span)} · ¶{para}", style="dim")
+    # a category-level label already names the category: do not repeat it
+    category = "" if span.alternatives else f"{span.category} · "
+    head.append(f"  {category}{confidence(span)} · ¶{para}", style="dim")
     body = Text(_clip(span.text, 160), style="italic" if span.quoted else "")
     if span.quoted:
         body.append(f"  (said by: {span.speaker or 'unattributed'})", style="dim")
