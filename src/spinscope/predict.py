@@ -46,7 +46,6 @@ from spinscope.formats import (
 from spinscope.scoring.spans import merge_spans
 from spinscope.signals.language import (
     SUPPORTED_LANGUAGES,
-    check_language,
     detect_language,
     language_code,
     language_name,
@@ -59,6 +58,7 @@ __all__ = [
     "TASKS",
     "TAXONOMIES",
     "PredictSummary",
+    "article_languages",
     "article_rows",
     "language_note",
     "load_detector",
@@ -166,11 +166,24 @@ def read_articles(folder: str | Path) -> list[Document]:
     ]
 
 
-def language_note(docs: Sequence[Document], language: str | None = None) -> str | None:
+def article_languages(docs: Sequence[Document], language: str | None = None) -> list[str | None]:
+    """Each article's ISO code: ``language`` for all (checked by the caller), else detected."""
+    if language is not None:
+        return [language] * len(docs)
+    return [detect_language(doc.text)[0] for doc in docs]
+
+
+def language_note(
+    docs: Sequence[Document],
+    language: str | None = None,
+    *,
+    codes: Sequence[str | None] | None = None,
+) -> str | None:
     """A note naming the articles in a language spinscope is not trained on, or ``None``.
 
     ``language`` is the code of every article (checked, from the caller); without it, each
-    article's language is detected.
+    article's language is detected, or taken from ``codes`` (:func:`article_languages`) when
+    the caller has them already.
     """
     supported = ", ".join(SUPPORTED_LANGUAGES)
     if language is not None:
@@ -181,8 +194,8 @@ def language_note(docs: Sequence[Document], language: str | None = None) -> str 
             f"spinscope was not trained on ({supported}): the predictions are unreliable."
         )
     outside = []
-    for doc in docs:
-        code = detect_language(doc.text)[0]
+    found = codes if codes is not None else article_languages(docs)
+    for doc, code in zip(docs, found, strict=True):
         if code not in SUPPORTED_LANGUAGES:
             outside.append(f"article{doc.id} ({language_name(code) or 'unknown'})")
     if not outside:
@@ -389,15 +402,21 @@ def _no_template(task: str, template: str | Path | None) -> None:
 
 
 def article_rows(
-    task: str, docs: Sequence[Document], models: Any, language: str | None = None
+    task: str,
+    docs: Sequence[Document],
+    models: Any,
+    language: str | None = None,
+    *,
+    codes: Sequence[str | None] | None = None,
 ) -> list[Any]:
     """The ``st1`` or ``st2`` rows of ``docs``, from loaded article models.
 
     ``models`` is an :class:`~spinscope.article.ArticleModels`. Each article's genre is
-    calibrated for its language: ``language`` (an ISO code) for every article, or detected.
+    calibrated for its language: ``language`` (an ISO code) for every article, or detected
+    (or ``codes``, from :func:`article_languages`, when the caller has them already).
     """
-    languages = [check_language(doc.text, language).code for doc in docs]
-    found = models.predict([doc.text for doc in docs], languages=languages)
+    languages = codes if codes is not None else article_languages(docs, language)
+    found = models.predict([doc.text for doc in docs], languages=list(languages))
     if task == "st1":
         return [(doc.id, p.genre.label) for doc, p in zip(docs, found, strict=True)]
     order = {frame: i for i, frame in enumerate(FRAMES)}
@@ -498,8 +517,10 @@ def predict_to_file(
     if template is not None and not Path(template).exists():
         raise InputError(f"template {str(template)!r} does not exist. Check the path.")
     docs = read_articles(articles)
+    # detected once, for the note and for the article models' per-language calibration
+    codes = article_languages(docs, code) if notify is not None or task in ARTICLE_TASKS else None
     if notify is not None:
-        note = language_note(docs, code)
+        note = language_note(docs, code, codes=codes)
         if note:
             notify(note)
     if task in ARTICLE_TASKS:
@@ -509,7 +530,7 @@ def predict_to_file(
         if models.note and notify is not None:
             notify(models.note)
         _no_template(task, template)
-        rows = article_rows(task, docs, models, code)
+        rows = article_rows(task, docs, models, code, codes=codes)
         write_rows(task, out, rows, taxonomy)
         used = models.features["genre" if task == "st1" else "frames"]
         return PredictSummary(task, Path(out), f"article models ({used})", len(docs), len(rows))
