@@ -6,6 +6,8 @@ and exits with :attr:`SpinscopeError.exit_code`.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SpinscopeError(Exception):
     """Base class of every error spinscope raises on purpose."""
@@ -16,6 +18,18 @@ class SpinscopeError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(f"[{self.code}] {message}")
         self.message = message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled as it is (worker processes send their errors to the parent): a subclass's
+        # own __init__ arguments are not its message
+        return (_rebuild, (type(self), self.message, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[SpinscopeError], message: str, state: dict[str, Any]) -> SpinscopeError:
+    err = cls.__new__(cls)
+    SpinscopeError.__init__(err, message)
+    err.__dict__.update(state)
+    return err
 
 
 class DataRootError(SpinscopeError):

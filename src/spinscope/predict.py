@@ -31,7 +31,11 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from spinscope.corpora.textio import article_files, read_article
 from spinscope.detectors.base import Detector
-from spinscope.detectors.registry import load_detector  # re-exported: benchmarks import it here
+from spinscope.detectors.registry import (  # load_detector re-exported: benchmarks use it here
+    check_model_folder,
+    detector_choice,
+    load_detector,
+)
 from spinscope.document import Document, Span
 from spinscope.errors import InputError
 from spinscope.formats import (
@@ -60,6 +64,7 @@ __all__ = [
     "PredictSummary",
     "article_languages",
     "article_rows",
+    "article_tagger",
     "language_note",
     "load_detector",
     "predict_rows",
@@ -401,6 +406,30 @@ def _no_template(task: str, template: str | Path | None) -> None:
         )
 
 
+def article_tagger(
+    detector: str | None, model: str | Path | None = None, threads: int | None = None
+) -> Any:
+    """What the article models read their tagger features from (``ArticleModels(tagger=)``).
+
+    Nothing with the baseline detector; the tagger of ``model`` (a folder or a shipped model's
+    name) when one is given; else the shipped tagger, when installed (``"auto"``).
+    """
+    if detector == "baseline":
+        return None
+    if model is None:
+        return "auto" if threads is None else _shipped_tagger(threads)
+    from spinscope.tagger.model import Tagger
+
+    return Tagger(check_model_folder(model), threads=threads)
+
+
+def _shipped_tagger(threads: int) -> Any:
+    from spinscope.tagger.model import Tagger
+
+    tagger = Tagger(threads=threads)
+    return tagger if (tagger.path / "model.onnx").is_file() else None
+
+
 def article_rows(
     task: str,
     docs: Sequence[Document],
@@ -500,6 +529,8 @@ def predict_to_file(
     threshold: float | None = None,
     language: str | None = None,
     notify: Callable[[str], None] | None = None,
+    model: str | Path | None = None,
+    workers: int = 1,
 ) -> PredictSummary:
     """Read the articles, predict ``task`` and write its submission file to ``out``.
 
@@ -509,14 +540,34 @@ def predict_to_file(
     ``st2`` run the article models instead (:mod:`spinscope.article`), reading the shipped
     tagger's features if they need them (not with ``detector="baseline"``). ``language`` is
     the ISO 639-1 code of every article (default: detected for each); ``notify`` also receives
-    a note naming the articles in a language spinscope is not trained on.
+    a note naming the articles in a language spinscope is not trained on. ``model`` is a
+    model folder or a shipped model's name for the tagger (:func:`load_detector`).
+
+    ``workers`` > 1 predicts in that many processes (:mod:`spinscope.parallel`), each with its
+    share of the cores; the file is the same. ``tc`` and ``st3`` always run in one process.
     """
     _check_task(task)
     _check_taxonomy(taxonomy)
     code = language_code(language) if language is not None else None
     if template is not None and not Path(template).exists():
         raise InputError(f"template {str(template)!r} does not exist. Check the path.")
+    if workers < 1:
+        raise InputError(f"--workers must be at least 1, got {workers}.")
     docs = read_articles(articles)
+    from spinscope.parallel import PARALLEL_TASKS
+
+    parallel = workers > 1 and len(docs) > 1 and task in PARALLEL_TASKS
+    if workers > 1 and task not in PARALLEL_TASKS and notify is not None:
+        notify(
+            f"--workers is ignored for task {task}: it follows the template's order, in one "
+            "process."
+        )
+    if task in ARTICLE_TASKS:
+        _no_template(task, template)
+    if parallel:
+        return _predict_in_parallel(
+            task, docs, out, workers, detector, threshold, code, model, taxonomy, notify
+        )
     # detected once, for the note and for the article models' per-language calibration
     codes = article_languages(docs, code) if notify is not None or task in ARTICLE_TASKS else None
     if notify is not None:
@@ -526,21 +577,68 @@ def predict_to_file(
     if task in ARTICLE_TASKS:
         from spinscope.article.models import ArticleModels
 
-        models = ArticleModels(tagger=None if detector == "baseline" else "auto").load()
+        models = ArticleModels(tagger=article_tagger(detector, model)).load()
         if models.note and notify is not None:
             notify(models.note)
-        _no_template(task, template)
         rows = article_rows(task, docs, models, code, codes=codes)
         write_rows(task, out, rows, taxonomy)
         used = models.features["genre" if task == "st1" else "frames"]
         return PredictSummary(task, Path(out), f"article models ({used})", len(docs), len(rows))
-    model, note = load_detector(detector, threshold=threshold)
+    loaded, note = load_detector(
+        detector, threshold=threshold, model=str(model) if model is not None else None
+    )
     if note and notify is not None:
         notify(note)
-    min_score = threshold if model.name != "tagger" else None
+    min_score = threshold if loaded.name != "tagger" else None
     rows = predict_rows(
-        task, docs, model, template=template, taxonomy=taxonomy, min_score=min_score
+        task, docs, loaded, template=template, taxonomy=taxonomy, min_score=min_score
     )
     write_rows(task, out, rows, taxonomy)
     n_articles = len({row[0] for row in rows}) if task in ("tc", "st3") else len(docs)
-    return PredictSummary(task, Path(out), model.name, n_articles, len(rows))
+    return PredictSummary(task, Path(out), loaded.name, n_articles, len(rows))
+
+
+def _predict_in_parallel(
+    task: str,
+    docs: list[Document],
+    out: str | Path,
+    workers: int,
+    detector: str | None,
+    threshold: float | None,
+    code: str | None,
+    model: str | Path | None,
+    taxonomy: str,
+    notify: Callable[[str], None] | None,
+) -> PredictSummary:
+    """:func:`predict_to_file`'s work in ``workers`` processes (:mod:`spinscope.parallel`).
+
+    The workers also detect the articles' languages, so the parent only reads and writes.
+    """
+    from spinscope.parallel import parallel_rows
+
+    folder = str(model) if model is not None else None
+    if task in ARTICLE_TASKS:
+        if folder is not None:
+            check_model_folder(folder)  # here, before any worker starts
+        min_score = None
+        choice_note = None
+    else:
+        name, choice_note = detector_choice(detector, model=folder)
+        min_score = threshold if name != "tagger" else None
+    rows, codes, name, note = parallel_rows(
+        task,
+        docs,
+        workers,
+        detector=detector,
+        threshold=threshold,
+        model=folder,
+        taxonomy=taxonomy,
+        min_score=min_score,
+        language=code,
+    )
+    if notify is not None:
+        for message in (language_note(docs, code, codes=codes), choice_note or note):
+            if message:
+                notify(message)
+    write_rows(task, out, rows, taxonomy)
+    return PredictSummary(task, Path(out), name, len(docs), len(rows))

@@ -150,6 +150,15 @@ def predict(
         ),
     ] = None,
     language: LanguageOption = None,
+    model: ModelOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Processes to predict in, each with its share of the cores (si, flc, st1, "
+            "st2; tc and st3 run in one). The file written is the same.",
+        ),
+    ] = 1,
 ) -> None:
     """Write the official submission file of a task, predicted from a folder of articles."""
     from spinscope.predict import predict_to_file
@@ -165,6 +174,8 @@ def predict(
             threshold=threshold,
             language=language,
             notify=lambda note: stderr().print(f"note: {note}"),
+            model=model,
+            workers=workers,
         )
     plural = "" if summary.articles == 1 else "s"
     stderr().print(
@@ -553,6 +564,34 @@ def train(
             "of the data root ($SPINSCOPE_DATA, then ../shared/data), as the shipped model was.",
         ),
     ] = False,
+    teacher: Annotated[
+        Path | None,
+        typer.Option(
+            help="Distil: the weights of a trained run (its model.pt or model_epoch<N>.pt, "
+            "beside its train_config.json and vocab.npy). The student keeps the teacher's "
+            "vocabulary, starts from the teacher layers of --teacher-layers (--layers of them) "
+            "and learns the teacher's probabilities over the training articles as well as the "
+            "gold.",
+            show_default=False,
+        ),
+    ] = None,
+    teacher_layers: Annotated[
+        str | None,
+        typer.Option(
+            help="With --teacher: comma-separated teacher layers (from 0) the student starts "
+            "from. Default: evenly spread, first and last kept (8 to 4: 0,2,5,7).",
+            show_default=False,
+        ),
+    ] = None,
+    distill_weight: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="With --teacher: weight of the teacher's probabilities in the token loss "
+            "(the gold gets the rest).",
+        ),
+    ] = 0.7,
 ) -> None:
     """Train the technique tagger and export it for onnxruntime (needs the train extra).
 
@@ -576,6 +615,11 @@ def train(
         )
         if _looks_like_annotations(data):
             assert data is not None
+            if teacher is not None:
+                raise InputError(
+                    "--teacher distils on the corpora's training articles: give the corpus "
+                    "data root as --data (an annotation folder trains a model as it is)."
+                )
             if dev is not None and dev_share is not None:
                 raise InputError("give --dev or --dev-share, not both.")
             train_custom = _training_function("spinscope.training.custom", "train_custom_command")
@@ -600,6 +644,28 @@ def train(
             )
             _print_custom_summary(summary)
             return
+        distill: dict[str, Any] = {}
+        if teacher is not None:
+            try:
+                chosen = (
+                    tuple(int(i) for i in teacher_layers.split(",") if i.strip())
+                    if teacher_layers
+                    else None
+                )
+            except ValueError:
+                raise InputError(
+                    f"--teacher-layers {teacher_layers!r} is not a comma-separated list of "
+                    "layer numbers (e.g. 0,2,5,7)."
+                ) from None
+            distill = {
+                "teacher": str(teacher),
+                "teacher_layers": chosen,
+                "distill_weight": distill_weight,
+                # model selection by epoch: every epoch's weights are kept
+                "keep_epochs": True,
+            }
+        elif teacher_layers is not None:
+            raise InputError("--teacher-layers goes with --teacher.")
         used = [
             flag
             for flag, given in (
@@ -632,6 +698,7 @@ def train(
             prior_bias=bool(prior_bias),
             export_epoch=export_epoch,
             **({"decode_from": decode_from} if decode_from is not None else {}),
+            **distill,
         )
     stderr().print(f"trained model written to {out}" if result is None else str(result))
 

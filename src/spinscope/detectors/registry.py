@@ -17,8 +17,10 @@ __all__ = [
     "DETECTORS",
     "MODEL_FILES",
     "check_model_folder",
+    "detector_choice",
     "detector_coverage",
     "load_detector",
+    "shipped_models",
     "tagger_of",
 ]
 
@@ -30,18 +32,39 @@ DETECTORS: tuple[str, ...] = ("hybrid", "tagger", "baseline")
 MODEL_FILES: tuple[str, ...] = ("model.onnx", "tokenizer.json", "config.json")
 
 
+def shipped_models() -> dict[str, Path]:
+    """The models shipped beside the default one, by name: ``resources/model-<name>`` folders.
+
+    ``--model NAME`` (and ``Analyzer(model=NAME)``) runs one of them.
+    """
+    from spinscope.tagger.model import default_model_dir
+
+    root = default_model_dir().parent
+    return {
+        p.name.removeprefix("model-"): p
+        for p in sorted(root.glob("model-*"))
+        if (p / "model.onnx").is_file()
+    }
+
+
 def check_model_folder(path: str | os.PathLike[str]) -> Path:
     """``path`` as a :class:`~pathlib.Path` if it is a model folder, else an :class:`InputError`.
 
-    The message names the folder and what it lacks, and points at ``path/model`` when that is
-    the model folder (``spinscope train -o OUT`` writes the model to ``OUT/model``).
+    ``path`` may also name a shipped model (:func:`shipped_models`, e.g. ``accurate``) when no
+    folder of that name exists. The message names the folder and what it lacks, and points at
+    ``path/model`` when that is the model folder (``spinscope train -o OUT`` writes the model
+    to ``OUT/model``).
     """
     folder = Path(path)
+    if not folder.exists() and str(path) in (named := shipped_models()):
+        return named[str(path)]
     if not folder.is_dir():
         what = "does not exist" if not folder.exists() else "is not a folder"
+        names = ", ".join(shipped_models())
         raise InputError(
             f"model folder {str(folder)!r} {what}: give the folder that holds "
-            f"{', '.join(MODEL_FILES)} (spinscope train -o OUT writes it to OUT/model)."
+            f"{', '.join(MODEL_FILES)} (spinscope train -o OUT writes it to OUT/model)"
+            + (f", or a shipped model's name ({names})." if names else ".")
         )
     missing = [name for name in MODEL_FILES if not (folder / name).is_file()]
     if missing:
@@ -56,6 +79,40 @@ def check_model_folder(path: str | os.PathLike[str]) -> Path:
             f"folder holds {', '.join(MODEL_FILES)}).{hint}"
         )
     return folder
+
+
+def detector_choice(
+    name: str | None = None, *, model: str | os.PathLike[str] | None = None
+) -> tuple[str, str | None]:
+    """The name of the detector :func:`load_detector` would build, and its note; nothing loads.
+
+    For a parent process that hands the work to processes of its own (:mod:`spinscope.parallel`)
+    and must still say which detector ran. The same checks of ``name`` and ``model`` are made.
+    """
+    from spinscope.tagger.model import Tagger
+
+    if name not in (None, *DETECTORS):
+        raise InputError(f"unknown detector {name!r}; use one of: {', '.join(DETECTORS)}.")
+    if model is not None:
+        if name == "baseline":
+            raise InputError(
+                "a model folder is run by the hybrid or the tagger detector; the baseline has "
+                "no model (drop --detector baseline or --model)."
+            )
+        check_model_folder(model)
+        return name or "hybrid", None
+    if name is not None:
+        return name, None
+    if not (Tagger().path / "model.onnx").is_file():
+        return "baseline", _missing_model_note(Tagger().path)
+    return "hybrid", None
+
+
+def _missing_model_note(folder: Path) -> str:
+    return (
+        f"the tagger's model is not installed (no model.onnx in {folder}); using the "
+        "rule-based baseline instead. Pass --detector baseline to silence this note."
+    )
 
 
 def load_detector(
@@ -101,11 +158,7 @@ def load_detector(
     tagger = Tagger(threshold=threshold, threads=threads)
     if name is None and not (tagger.path / "model.onnx").is_file():
         # Only a missing model falls back: a broken one must not pass silently.
-        note = (
-            f"the tagger's model is not installed (no model.onnx in {tagger.path}); using the "
-            "rule-based baseline instead. Pass --detector baseline to silence this note."
-        )
-        return BaselineDetector().load(), note
+        return BaselineDetector().load(), _missing_model_note(tagger.path)
     if name == "tagger":
         return tagger.load(), None
     return HybridDetector(tagger, threshold=threshold).load(), None

@@ -21,6 +21,7 @@ measures the accuracy on the training articles.
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -186,12 +187,31 @@ class LanguageCheck:
         )
 
 
+_IDENTIFIER_LOCK = threading.Lock()
+
+
 @cache
-def _identifier() -> Any:
-    """py3langid's classifier over all its languages, loaded once (about half a second)."""
+def _loaded_identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE)
+
+
+def _identifier() -> Any:
+    """py3langid's classifier over all its languages, loaded once (about half a second)."""
+    with _IDENTIFIER_LOCK:  # a caller arriving during a preload waits for it, not loads again
+        return _loaded_identifier()
+
+
+def preload() -> threading.Thread:
+    """Start loading the language identifier in a background thread; return the thread.
+
+    The load is mostly decompression, which runs outside the GIL: a command that will detect
+    languages starts it first and loads its model meanwhile (its cold start is shorter).
+    """
+    thread = threading.Thread(target=_identifier, name="spinscope-langid", daemon=True)
+    thread.start()
+    return thread
 
 
 def _blocks(text: str) -> list[tuple[str, int]]:

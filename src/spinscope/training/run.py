@@ -78,6 +78,56 @@ def _epoch_weights(
     return model, tokenizer
 
 
+def _distillation(
+    train: list[Document], out_dir: Path, cfg: TrainConfig, data: str | Path | None
+) -> tuple[TrainConfig, list[Any] | None, dict[str, Any] | None]:
+    """The student's settings, the teacher's probabilities and the student's starting weights.
+
+    Without ``cfg.teacher``: ``cfg`` unchanged and no teacher. The student's depth is
+    ``--layers``, else the length of ``--teacher-layers``, else the teacher's; everything is
+    checked before the teacher runs over the articles.
+    """
+    if cfg.teacher is None:
+        return cfg, None, None
+    import torch
+
+    from spinscope.training.distill import (
+        check_layer_map,
+        copy_vocabulary,
+        default_layer_map,
+        state_layers,
+        student_state,
+        teacher_config,
+        teacher_targets,
+    )
+
+    weights = Path(cfg.teacher)
+    tcfg = teacher_config(weights)
+    if tcfg.base_model != cfg.base_model:
+        raise InputError(
+            f"the teacher {weights} was trained from {tcfg.base_model}: give --base-model "
+            f"{tcfg.base_model} (the student keeps the teacher's encoder and vocabulary)"
+        )
+    state = torch.load(weights, weights_only=True)
+    teacher_layers = state_layers(state)
+    student_layers = cfg.layers or (
+        len(cfg.teacher_layers) if cfg.teacher_layers else teacher_layers
+    )
+    layer_map = cfg.teacher_layers or default_layer_map(teacher_layers, student_layers)
+    if len(layer_map) != student_layers:
+        raise InputError(
+            f"--teacher-layers names {len(layer_map)} layers for a student of {student_layers} "
+            "(--layers): give as many layers as the student has"
+        )
+    check_layer_map(layer_map, teacher_layers)
+    cfg = replace(cfg, layers=student_layers, teacher_layers=tuple(layer_map))
+    copy_vocabulary(weights, out_dir)
+    soft = teacher_targets(weights, train, out_dir, data)
+    init = student_state(state, layer_map)
+    log.info("student of %d layers from teacher layers %s", student_layers, list(layer_map))
+    return cfg, soft, init
+
+
 def load_training_docs(
     languages: tuple[str, ...], data: str | Path | None
 ) -> tuple[list[Document], list[Document]]:
@@ -178,6 +228,7 @@ def run_training(
             raise InputError("--export-epoch tunes on the dev outputs: it cannot go with --all")
         model, tokenizer = _epoch_weights(out_dir, export_epoch, cfg, data)
     else:
+        cfg, soft, init = _distillation(train, out_dir, cfg, data)
         model, tokenizer = train_tagger(
             train,
             out_dir,
@@ -185,6 +236,8 @@ def run_training(
             evaluate=evaluate if dev else None,
             data=data,
             vocab_texts=vocab_texts,
+            soft_targets=soft,
+            init_state=init,
         )
     timing["train"] = time.perf_counter() - started
     summary: dict[str, Any] = {"train_articles": len(train), "dev_articles": len(dev)}

