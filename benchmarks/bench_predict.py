@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/bench_predict.py                          # 90 articles
-    python benchmarks/bench_predict.py --articles 30 --model runs/student/model
+    python benchmarks/bench_predict.py --articles 30 --model accurate --workers 2
     python benchmarks/bench_predict.py --torch-checkpoint runs/diag-D/model.pt
 
 Prints, in one run, for each model: articles/s end to end (the real command in a subprocess,
@@ -11,12 +11,12 @@ start-up included) and its peak RSS; articles/s in-process (a warm process doing
 does after loading the detector: read, detect languages, predict, write); ms/article p50 and p95
 (each article alone, language check and prediction); the cold start (process start to the first
 article's rows, in a fresh process) and that process's peak RSS after the whole set (from
-``os.wait4``, the child's own rusage).
+``os.wait4``, the child's own rusage). ``--workers N`` also times the command with
+``--workers N`` (default 2) and prints its speed-up over one process.
 
-The models: the shipped model (the teacher: multilingual-e5-small, 8 layers, int8 ONNX, with the
-hybrid detector's rules, as the command runs it); ``--model DIR``, a model folder run the same
-way (the command itself takes no model folder, so its end-to-end run swaps the folder into
-``spinscope.predict.load_detector``); and the naive torch peer of ``bench_tagger.py``
+The models: the shipped default model (with the hybrid detector's rules, as the command runs
+it); ``--model DIR|NAME``, a model folder or another shipped model (``accurate``) run the same
+way (``spinscope predict --model``); and the naive torch peer of ``bench_tagger.py``
 (``naive_torch``: MiniLM-L6 fp32 through transformers, one sentence at a time, model only, no
 decoding), reused as it is. It needs a checkpoint of the torch tagger; without
 ``--torch-checkpoint`` one is made with the pretrained MiniLM-L6 encoder (the
@@ -39,15 +39,6 @@ from pathlib import Path
 from typing import Any
 
 from profile_predict import article_folder, checked, cli_command, run_child
-
-#: The command run end to end with a model folder swapped in (argv: model folder, CLI args).
-PATCHED_CLI = (
-    "import functools, sys\n"
-    "import spinscope.predict as p\n"
-    "p.load_detector = functools.partial(p.load_detector, model=sys.argv[1])\n"
-    "from spinscope.cli.app import app\n"
-    "app(args=sys.argv[2:], prog_name='spinscope')\n"
-)
 
 #: Makes a torch tagger checkpoint: pretrained MiniLM-L6 and an untrained head (argv: path).
 MAKE_CHECKPOINT = (
@@ -185,6 +176,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="end-to-end runs each (median)")
     parser.add_argument("--torch-checkpoint", default=None, help="model.pt of a torch tagger")
     parser.add_argument("--no-torch", action="store_true", help="skip the naive torch peer")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="*",
+        default=[2],
+        help="also time the command with --workers N for each N given (default: 2)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--started", type=float, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -209,23 +207,31 @@ def main() -> None:
         load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
         print(f"{what}; {os.cpu_count()} cores; load average {load}")
 
-        models: list[tuple[str, str | None]] = [("teacher: shipped model (hybrid)", None)]
+        models: list[tuple[str, str | None]] = [("default: shipped model (hybrid)", None)]
         if args.model:
             models.append((f"--model {Path(args.model).name} (hybrid)", args.model))
         rows: list[str] = []
         notes: list[str] = []
         for name, model in models:
             out = work / "e2e.txt"
-            command = cli_command(folder, out)
-            if model is not None:
-                args_at = command.index("predict")
-                command = [sys.executable, "-c", PATCHED_CLI, model, *command[args_at:]]
+            command = cli_command(folder, out) + (["--model", model] if model else [])
             runs = [checked(run_child(command), f"{name}: predict") for _ in range(args.runs)]
             walls = sorted(r["wall_s"] for r in runs)
             e2e = {
                 "wall_s": statistics.median(walls),
                 "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
             }
+            for workers in args.workers:
+                many = [*command, "--workers", str(workers)]
+                timed = [checked(run_child(many), f"{name}: --workers") for _ in range(args.runs)]
+                wall = statistics.median(r["wall_s"] for r in timed)
+                each = ", ".join(f"{r['wall_s']:.2f}" for r in timed)
+                notes.append(
+                    f"{name}: --workers {workers}: {n / wall:.2f} articles/s end to end "
+                    f"({each} s; peak RSS of the "
+                    f"parent {max(r['peak_rss_mb'] for r in timed):.0f} MB, workers not "
+                    f"counted), {e2e['wall_s'] / wall:.2f}x the one-process command"
+                )
             child = [sys.executable, __file__, "--child", "spinscope", str(folder)]
             figures = _in_process([*child, str(work / "warm.txt"), model or ""])
             rows.append(_row(name, n, e2e, figures))

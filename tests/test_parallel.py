@@ -1,4 +1,4 @@
-"""``spinscope predict --workers N``: the chunks, and the same file as one process writes.
+"""``--workers N`` of ``spinscope predict`` and ``analyze``: the same output as one process.
 
 The articles are written for these tests (never corpus text). The tests that spawn worker
 processes load the shipped ONNX model in each, so they are few and marked ``slow``; the serial
@@ -8,11 +8,13 @@ outputs they are compared with are computed once per module.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -342,3 +344,190 @@ def test_an_error_in_a_worker_reaches_the_parent_as_it_is(articles, tmp_path):
         predict_to_file("flc", articles, tmp_path / "out.txt", model=broken, workers=2)
     assert str(caught.value).count("[E006]") == 1
     assert not (tmp_path / "out.txt").exists()
+
+
+# ------------------------------------------------------------------- analyze --workers
+
+#: name -> text of the articles ``spinscope analyze --workers`` reads. "ferry" has loaded
+#: words, a rhetorical question and a repeated slogan; "marche" is French; "library" is plain
+#: reporting; "piped" is what the CLI tests send on standard input.
+ANALYZE_TEXTS = {
+    "ferry": (
+        "Ferry Vote Sparks Fury\n"
+        "\n"
+        "The spineless island council voted to shut the ferry terminal, a shameful betrayal of "
+        "every family that depends on it.\n"
+        "\n"
+        "Who really believes the savings will reach our schools? Save our ferry! Save our "
+        "ferry!\n"
+    ),
+    "marche": (
+        "Le conseil municipal de Pontbriand a voté mardi la fermeture du vieux marché couvert. "
+        "Les commerçants dénoncent une décision scandaleuse et irresponsable, prise sans "
+        "aucune concertation. Qui peut encore croire les promesses du maire ?\n"
+    ),
+    "library": (
+        "The county library will open an hour earlier on weekdays from April, the board said "
+        "on Thursday after a survey of its readers.\n"
+    ),
+    "piped": (
+        "Orchard Scheme Called a Disgrace\n"
+        "\n"
+        "Growers called the new orchard scheme a disgraceful land grab by greedy developers. "
+        "Are we really expected to believe it will help anyone but them?\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def analyze_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """:data:`ANALYZE_TEXTS` as ``<name>.txt`` files, and ``"missing"``: a path never written."""
+    folder = tmp_path_factory.mktemp("analyze")
+    files = {name: write(folder / f"{name}.txt", text) for name, text in ANALYZE_TEXTS.items()}
+    files["missing"] = folder / "missing.txt"
+    return files
+
+
+@pytest.fixture(scope="module")
+def analyser() -> Any:
+    """One in-process analyzer with the default (shipped) detector, for the serial runs."""
+    from spinscope.analyzer import Analyzer
+
+    return Analyzer().load()
+
+
+def analysis_json(result: Any) -> dict[str, Any]:
+    """A :class:`~spinscope.analyzer.SourceResult`'s analysis as JSON data."""
+    assert result.error is None and result.analysis is not None, result
+    data: dict[str, Any] = json.loads(result.analysis.to_json())
+    return data
+
+
+def invoke_analyze(*args: str | Path, input: str | None = None) -> Result:
+    """``spinscope analyze ARGS`` in-process; stdout and stderr apart."""
+    return CliRunner().invoke(app, ["analyze", *map(str, args)], input=input)
+
+
+def test_two_serial_analyses_are_identical(analyze_files, analyser):
+    """Nothing in a report (no timestamp, no timing) differs from one run to the next.
+
+    So the parallel reports below are compared whole with the serial ones.
+    """
+    from spinscope.analyzer import Analyzer, analyze_sources
+
+    sources = [str(analyze_files[name]) for name in ("ferry", "marche")]
+    first = [analysis_json(r) for r in analyze_sources(sources, analyser)]
+    again = [analysis_json(r) for r in analyze_sources(sources, Analyzer().load())]
+    assert first == again
+
+
+@pytest.mark.slow
+def test_analyze_in_parallel_keeps_the_order_and_isolates_a_failure(analyze_files, analyser):
+    from spinscope.analyzer import SourceResult, analyze_sources
+    from spinscope.parallel import analyze_in_parallel
+
+    missing = analyze_files["missing"]
+    # not in name order, and the failure between two that succeed
+    sources = [str(analyze_files[name]) for name in ("library", "marche")]
+    sources += [str(missing), str(analyze_files["ferry"])]
+    serial = list(analyze_sources(sources, analyser))
+    results = list(analyze_in_parallel(sources, 2))
+
+    assert all(isinstance(r, SourceResult) for r in results)
+    assert [r.source for r in results] == sources
+    failed = results[2]
+    assert failed.analysis is None and isinstance(failed.error, InputError)
+    assert str(missing) in str(failed.error) and "does not exist" in str(failed.error)
+    assert failed.error.exit_code == 2
+    assert str(failed.error) == str(serial[2].error)  # the same error as in one process
+    for i in (0, 1, 3):
+        assert results[i].error is None
+        assert analysis_json(results[i]) == analysis_json(serial[i])
+    # the comparison is not between empty or interchangeable reports
+    ids = [analysis_json(results[i])["id"] for i in (0, 1, 3)]
+    assert ids == ["library", "marche", "ferry"]
+    assert analysis_json(results[1])["language"]["code"] == "fr"
+    assert analysis_json(results[3])["spans"]
+
+
+def test_analyze_in_parallel_refuses_no_workers(analyze_files, monkeypatch):
+    from spinscope.parallel import analyze_in_parallel
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("no process pool for --workers 0")
+
+    monkeypatch.setattr("spinscope.parallel.ProcessPoolExecutor", no_pool)
+    sources = [str(analyze_files["ferry"]), str(analyze_files["library"])]
+    for workers in (0, -2):
+        with pytest.raises(InputError, match="--workers must be at least 1, got"):
+            list(analyze_in_parallel(sources, workers))
+
+
+def test_cli_analyze_workers_zero_exits_non_zero(analyze_files, tmp_path):
+    out = tmp_path / "out.json"
+    files = [analyze_files["ferry"], analyze_files["library"]]
+    result = invoke_analyze(*files, "-f", "json", "-o", out, "--workers", "0")
+    assert result.exit_code == 2
+    assert "--workers" in result.output + result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_cli_analyze_with_two_workers_writes_the_same_reports(analyze_files, tmp_path):
+    missing = analyze_files["missing"]
+    argv = [analyze_files["ferry"], analyze_files["marche"], missing, "-f", "json"]
+    serial = invoke_analyze(*argv, "-o", tmp_path / "one.json")
+    out = tmp_path / "out.json"
+    result = invoke_analyze(*argv, "-o", out, "--workers", "2")
+
+    assert serial.exit_code == 2, serial.output
+    assert result.exit_code == serial.exit_code, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data == json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))
+    assert [a["id"] for a in data] == ["ferry", "marche"]
+    assert [a["language"]["code"] for a in data] == ["en", "fr"]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and str(missing) in errors[0] and "does not exist" in errors[0]
+    assert f"wrote {out}" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.slow
+def test_cli_analyze_with_two_workers_reads_standard_input_in_place(analyze_files):
+    text = ANALYZE_TEXTS["piped"]
+    argv = [analyze_files["library"], "-", analyze_files["ferry"], "-f", "json"]
+    serial = invoke_analyze(*argv, input=text)
+    result = invoke_analyze(*argv, "--workers", "2", input=text)
+
+    assert serial.exit_code == 0, serial.output
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [a["id"] for a in data] == ["library", "stdin", "ferry"]
+    assert data[1]["text"] == text and data[1]["metadata"]["source"] == "<stdin>"
+    assert data == json.loads(serial.stdout)
+
+
+@pytest.mark.parametrize("source", ["file", "-"])
+def test_cli_analyze_one_input_with_workers_runs_in_this_process(
+    source, analyze_files, monkeypatch
+):
+    class NoPool(Exception):
+        pass
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise NoPool("one input must not be analysed in worker processes")
+
+    monkeypatch.setattr("spinscope.parallel.analyze_in_parallel", no_pool)
+    text = ANALYZE_TEXTS["piped"]
+    if source == "file":
+        result = invoke_analyze(analyze_files["piped"], "-f", "json", "--workers", "2")
+        expected_id = "piped"
+    else:
+        result = invoke_analyze("-", "-f", "json", "--workers", "2", input=text)
+        expected_id = "stdin"
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["id"] == expected_id and data["text"] == text
+    # the replacement is the function the command calls for several inputs
+    two = invoke_analyze(analyze_files["piped"], analyze_files["library"], "--workers", "2")
+    assert isinstance(two.exception, NoPool)

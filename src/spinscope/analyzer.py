@@ -94,6 +94,9 @@ class Analyzer:
         return self
 
     def _load(self) -> None:
+        from spinscope.signals.language import preload
+
+        preload()  # every analysis detects the language: load the identifier meanwhile
         if self.detector is None or isinstance(self.detector, str):
             from spinscope.detectors.registry import load_detector
 

@@ -1,4 +1,4 @@
-"""Predict over many articles in several processes (``spinscope predict --workers N``).
+"""Predict or analyse many articles in several processes (``--workers N``).
 
 Each worker process loads the detector once, with its share of the cores
 (:func:`~spinscope.analyzer.cores_per_worker`), and predicts whole chunks of articles; the
@@ -8,11 +8,13 @@ the parent (an onnxruntime session, its threads) is inherited.
 
 Only the tasks whose rows follow the articles one by one run in parallel (``si``, ``flc``,
 ``st1``, ``st2``); ``tc`` and ``st3`` follow a template's order and run in one process.
+:func:`analyze_in_parallel` does the same for ``spinscope analyze`` with many inputs: each
+worker reads and analyses whole sources.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -20,7 +22,7 @@ from typing import Any
 from spinscope.document import Document
 from spinscope.errors import InputError, SpinscopeError
 
-__all__ = ["PARALLEL_TASKS", "chunked", "parallel_rows"]
+__all__ = ["PARALLEL_TASKS", "analyze_in_parallel", "chunked", "parallel_rows"]
 
 #: The tasks :func:`parallel_rows` can split across processes.
 PARALLEL_TASKS: tuple[str, ...] = ("si", "flc", "st1", "st2")
@@ -55,6 +57,9 @@ def _load() -> None:
     if "models" in _WORKER or "detector" in _WORKER:
         return
     task, detector, threshold, model, threads = _WORKER["settings"]
+    from spinscope.signals.language import preload
+
+    preload()  # the language identifier loads while the model does
     if task in ("st1", "st2"):
         from spinscope.article.models import ArticleModels
         from spinscope.predict import article_tagger
@@ -156,6 +161,110 @@ def parallel_rows(
         raise SpinscopeError(
             "a worker process died (out of memory, or killed) and nothing was written; run "
             "again with fewer --workers."
+        ) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# ---------------------------------------------------------------------------- analyze
+
+
+def _analyser() -> Any:
+    """The worker's :class:`~spinscope.analyzer.Analyzer`, loaded by its first source."""
+    if "analyzer" not in _WORKER:
+        from spinscope.analyzer import Analyzer
+
+        detector, threshold, model, threads = _WORKER["settings"]
+        _WORKER["analyzer"] = Analyzer(
+            detector, threshold=threshold, model=model, threads=threads
+        ).load()
+    return _WORKER["analyzer"]
+
+
+def _init_analyser(
+    detector: str | None, threshold: float | None, model: str | None, threads: int
+) -> None:
+    _WORKER["settings"] = (detector, threshold, model, threads)
+
+
+def _analyse(
+    source: str,
+    article: tuple[str, str, dict[str, Any]] | None,
+    language: str | None,
+    read_options: dict[str, Any],
+) -> Any:
+    from spinscope.analyzer import SourceResult
+    from spinscope.ingest import read_source
+
+    try:
+        doc = Document(*article) if article is not None else read_source(source, **read_options)
+        return SourceResult(source, _analyser().analyze(doc, language=language))
+    except SpinscopeError as err:
+        return SourceResult(source, error=err)
+
+
+def analyze_in_parallel(
+    sources: Sequence[str],
+    workers: int,
+    *,
+    detector: str | None = None,
+    threshold: float | None = None,
+    model: str | None = None,
+    language: str | None = None,
+    **read_options: Any,
+) -> Iterator[Any]:
+    """:func:`~spinscope.analyzer.analyze_sources` in ``workers`` processes, results in order.
+
+    Each worker reads its sources (files, URLs) and analyses them with its own analyzer;
+    standard input (``-``) is read here first. One failed source does not stop the others.
+    """
+    if workers < 1:  # checked now, not when the results are first read
+        raise InputError(f"--workers must be at least 1, got {workers}.")
+    return _analyze_in_parallel(
+        sources, workers, detector, threshold, model, language, read_options
+    )
+
+
+def _analyze_in_parallel(
+    sources: Sequence[str],
+    workers: int,
+    detector: str | None,
+    threshold: float | None,
+    model: str | None,
+    language: str | None,
+    read_options: dict[str, Any],
+) -> Iterator[Any]:
+    import multiprocessing
+
+    from spinscope.analyzer import SourceResult, cores_per_worker
+    from spinscope.ingest import read_source
+
+    articles: dict[int, tuple[str, str, dict[str, Any]]] = {}
+    early: dict[int, Any] = {}
+    for i, source in enumerate(sources):
+        if source == "-":
+            try:
+                doc = read_source(source, **read_options)
+                articles[i] = (doc.id, doc.text, dict(doc.metadata))
+            except SpinscopeError as err:
+                early[i] = SourceResult(source, error=err)
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(sources)) or 1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_analyser,
+        initargs=(detector, threshold, model, cores_per_worker(workers)),
+    )
+    try:
+        futures = {
+            i: pool.submit(_analyse, source, articles.get(i), language, read_options)
+            for i, source in enumerate(sources)
+            if i not in early
+        }
+        for i in range(len(sources)):
+            yield early[i] if i in early else futures[i].result()
+    except BrokenProcessPool:
+        raise SpinscopeError(
+            "a worker process died (out of memory, or killed); run again with fewer --workers."
         ) from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

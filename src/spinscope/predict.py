@@ -54,6 +54,7 @@ from spinscope.signals.language import (
     language_code,
     language_name,
 )
+from spinscope.signals.language import preload as preload_language_identifier
 from spinscope.taxonomy import FRAMES, TECHNIQUES, TECHNIQUES_2020, TO_2020
 
 __all__ = [
@@ -564,6 +565,8 @@ def predict_to_file(
         )
     if task in ARTICLE_TASKS:
         _no_template(task, template)
+    if not parallel and (notify is not None or task in ARTICLE_TASKS) and code is None:
+        preload_language_identifier()  # loads while the model does
     if parallel:
         return _predict_in_parallel(
             task, docs, out, workers, detector, threshold, code, model, taxonomy, notify

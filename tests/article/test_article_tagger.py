@@ -95,3 +95,22 @@ def test_another_tagger_version_falls_back_with_a_note(tagger_run, tmp_path, tin
     (pred,) = models.predict([tiny_data.texts[0]])
     assert pred.note is not None and "another version of the tagger" in pred.note
     assert [n.code for n in pred.notices()] == ["article_models"]
+
+
+def test_another_model_running_the_spans_reads_the_shipped_tagger(
+    tagger_run, tmp_path, tiny_data
+) -> None:
+    """--model accurate (or a folder): the features still come from the tagger trained on."""
+    other = tmp_path / "other-model"
+    other.mkdir()
+    for path in default_model_dir().iterdir():
+        (other / path.name).write_bytes(path.read_bytes())
+    with (other / "model.onnx").open("ab") as fh:
+        fh.write(b"\0")  # another file, another sha256 (it is never loaded here)
+    runs = Tagger(other, threads=1)
+    models = ArticleModels(tagger_run, tagger=runs).load()
+    assert models.note is None and "tagger" in models.features["genre"]
+    assert models.feature_tagger is not runs
+    assert models.feature_tagger is not None
+    assert models.feature_tagger.path == default_model_dir()
+    assert models.feature_tagger.threads == 1

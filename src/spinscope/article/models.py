@@ -308,6 +308,15 @@ class ArticleModels:
         model_file = tagger.path / "model.onnx"
         wanted = self.config.get("tagger_sha256")
         if not model_file.is_file() or file_sha256(model_file) != wanted:
+            if self.tagger != "auto":
+                # another model runs the spans (--model accurate, a folder): the features
+                # come from the shipped default tagger when it is the one trained on
+                from spinscope.tagger.model import Tagger
+
+                shipped = Tagger(threads=getattr(tagger, "threads", None))
+                shipped_file = shipped.path / "model.onnx"
+                if shipped_file.is_file() and file_sha256(shipped_file) == wanted:
+                    return shipped.load(), None
             return None, (
                 "The genre and frame models were trained on another version of the tagger "
                 "than the one installed, so they fall back to word counts (TF-IDF) alone. "

@@ -845,6 +845,14 @@ def analyze(
     allow_private: AllowPrivateOption = False,
     timeout: TimeoutOption = 15.0,
     language: LanguageOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="With several inputs: processes to read and analyse them in, each with its "
+            "share of the cores (the reports are the same).",
+        ),
+    ] = 1,
 ) -> None:
     """Show how an article persuades: techniques highlighted and explained, with a summary.
 
@@ -868,18 +876,42 @@ def analyze(
                 "several inputs with --format html need -o FOLDER (one page per article)."
             )
         name = detector.value if detector else None
-        analyzer = Analyzer(name, threshold=threshold, model=model).load()
-    with _ModelProgress() as progress:
-        results = list(
-            analyze_sources(
-                sources,
-                analyzer,
-                language=code,
-                progress=progress,
-                allow_private=allow_private,
-                timeout=timeout,
+        parallel = workers > 1 and len(sources) > 1
+        if parallel:
+            from spinscope.analyzer import FALLBACK_NOTE
+            from spinscope.detectors.registry import detector_choice
+            from spinscope.parallel import analyze_in_parallel
+
+            folder = str(model) if model is not None else None
+            _, fallback = detector_choice(name, model=folder)
+            note = FALLBACK_NOTE if fallback else None
+            results = list(
+                analyze_in_parallel(
+                    sources,
+                    workers,
+                    detector=name,
+                    threshold=threshold,
+                    model=folder,
+                    language=code,
+                    allow_private=allow_private,
+                    timeout=timeout,
+                )
             )
-        )
+        else:
+            analyzer = Analyzer(name, threshold=threshold, model=model).load()
+            note = analyzer.info.note
+    if not parallel:
+        with _ModelProgress() as progress:
+            results = list(
+                analyze_sources(
+                    sources,
+                    analyzer,
+                    language=code,
+                    progress=progress,
+                    allow_private=allow_private,
+                    timeout=timeout,
+                )
+            )
     failures = [r for r in results if r.error is not None]
     for r in failures:
         # most messages name their input already; say which input the others are about
@@ -888,8 +920,8 @@ def analyze(
     done = [r.analysis for r in results if r.analysis is not None]
     if likely_only:
         done = [a.likely_only() for a in done]
-    if analyzer.info.note and done:
-        stderr().print(f"note: {analyzer.info.note}")
+    if note and done:
+        stderr().print(f"note: {note}")
     with reported():
         if done and fmt is ReportFormat.html and (len(sources) > 1 or (out and out.is_dir())):
             assert out is not None
