@@ -22,14 +22,16 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from profile_predict import article_folder
 
 from spinscope.predict import read_articles
-from spinscope.tagger.decode import decode_spans
+from spinscope.tagger.decode import decode as decode_spans
 from spinscope.tagger.labels import OUTPUTS
 from spinscope.tagger.model import Tagger
 from spinscope.tagger.windows import Window, encode, make_batches, stitch, windows
@@ -72,14 +74,18 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--sizes", default="1,4,8,16", help="windows per call to try")
     args = parser.parse_args()
-    docs = read_articles(article_folder(args.articles, args.data))
+    with tempfile.TemporaryDirectory(prefix="batch-fidelity-") as tmp:
+        what = article_folder(Path(tmp), args.articles, args.data)
+        docs = read_articles(tmp)
+    print(what)
     texts = [d.text for d in docs]
     sizes = [int(s) for s in args.sizes.split(",")]
     base = Tagger(args.model, batch_size=1, threads=args.threads).load()
     cfg = base.decode_config_for("flc")
     print(f"model: {base.path}  articles: {len(texts)}  threads: {args.threads}")
     _run(base, texts[:5], None)  # warm-up
-    reference, ref_s = _run(base, texts, None)
+    reference, first_s = _run(base, texts, None)
+    ref_s = min(first_s, _run(base, texts, None)[1])
     ref_spans = [
         {(s.label, s.start, s.end) for s in decode_spans(t, ap.encoded.offsets, p, cfg)}
         for t, ap, p in zip(texts, base.article_probs(texts), reference, strict=True)

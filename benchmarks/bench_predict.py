@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/bench_predict.py                          # 90 articles
-    python benchmarks/bench_predict.py --articles 30 --model accurate --workers 2
+    python benchmarks/bench_predict.py --articles 30 --model runs/student/model --workers 2
     python benchmarks/bench_predict.py --torch-checkpoint runs/diag-D/model.pt
 
 Prints, in one run, for each model: articles/s end to end (the real command in a subprocess,
@@ -15,8 +15,8 @@ article's rows, in a fresh process) and that process's peak RSS after the whole 
 ``--workers N`` (default 2) and prints its speed-up over one process.
 
 The models: the shipped default model (with the hybrid detector's rules, as the command runs
-it); ``--model DIR|NAME``, a model folder or another shipped model (``accurate``) run the same
-way (``spinscope predict --model``); and the naive torch peer of ``bench_tagger.py``
+it); ``--model DIR``, a model folder run the same way (``spinscope predict --model``); and
+the naive torch peer of ``bench_tagger.py``
 (``naive_torch``: MiniLM-L6 fp32 through transformers, one sentence at a time, model only, no
 decoding), reused as it is. It needs a checkpoint of the torch tagger; without
 ``--torch-checkpoint`` one is made with the pretrained MiniLM-L6 encoder (the

@@ -412,8 +412,8 @@ def article_tagger(
 ) -> Any:
     """What the article models read their tagger features from (``ArticleModels(tagger=)``).
 
-    Nothing with the baseline detector; the tagger of ``model`` (a folder or a shipped model's
-    name) when one is given; else the shipped tagger, when installed (``"auto"``).
+    Nothing with the baseline detector; the tagger of ``model`` (a model folder) when one is
+    given; else the shipped tagger, when installed (``"auto"``).
     """
     if detector == "baseline":
         return None
@@ -542,7 +542,7 @@ def predict_to_file(
     tagger's features if they need them (not with ``detector="baseline"``). ``language`` is
     the ISO 639-1 code of every article (default: detected for each); ``notify`` also receives
     a note naming the articles in a language spinscope is not trained on. ``model`` is a
-    model folder or a shipped model's name for the tagger (:func:`load_detector`).
+    model folder for the tagger to load instead of the shipped model (:func:`load_detector`).
 
     ``workers`` > 1 predicts in that many processes (:mod:`spinscope.parallel`), each with its
     share of the cores; the file is the same. ``tc`` and ``st3`` always run in one process.

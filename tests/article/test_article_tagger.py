@@ -100,7 +100,7 @@ def test_another_tagger_version_falls_back_with_a_note(tagger_run, tmp_path, tin
 def test_another_model_running_the_spans_reads_the_shipped_tagger(
     tagger_run, tmp_path, tiny_data
 ) -> None:
-    """--model accurate (or a folder): the features still come from the tagger trained on."""
+    """--model DIR runs the spans: the features still come from the tagger trained on."""
     other = tmp_path / "other-model"
     other.mkdir()
     for path in default_model_dir().iterdir():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from spinscope.detectors import DETECTORS, load_detector, tagger_of
@@ -47,30 +45,3 @@ def test_the_submission_module_still_exports_load_detector() -> None:
     from spinscope import predict
 
     assert predict.load_detector is load_detector
-
-
-def _fake_model(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    for name in ("model.onnx", "tokenizer.json", "config.json"):
-        (folder / name).write_text("{}")
-    return folder
-
-
-def test_shipped_models_are_found_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import spinscope.tagger.model as tagger_model
-    from spinscope.detectors.registry import check_model_folder, shipped_models
-
-    resources = tmp_path / "resources"
-    _fake_model(resources / "model")
-    accurate = _fake_model(resources / "model-accurate")
-    (resources / "model-empty").mkdir()  # no model.onnx: not a shipped model
-    monkeypatch.setattr(tagger_model, "default_model_dir", lambda: resources / "model")
-    assert shipped_models() == {"accurate": accurate}
-    monkeypatch.chdir(tmp_path)  # no folder named "accurate" here
-    assert check_model_folder("accurate") == accurate
-    # a folder of that name wins over the shipped model
-    own = _fake_model(tmp_path / "accurate")
-    assert check_model_folder("accurate") == Path("accurate")
-    assert check_model_folder(own) == own
-    with pytest.raises(InputError, match=r"shipped model's name \(accurate\)"):
-        check_model_folder("fastest")

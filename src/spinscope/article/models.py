@@ -309,7 +309,7 @@ class ArticleModels:
         wanted = self.config.get("tagger_sha256")
         if not model_file.is_file() or file_sha256(model_file) != wanted:
             if self.tagger != "auto":
-                # another model runs the spans (--model accurate, a folder): the features
+                # another model runs the spans (--model DIR, your own): the features
                 # come from the shipped default tagger when it is the one trained on
                 from spinscope.tagger.model import Tagger
 

@@ -20,7 +20,6 @@ __all__ = [
     "detector_choice",
     "detector_coverage",
     "load_detector",
-    "shipped_models",
     "tagger_of",
 ]
 
@@ -32,39 +31,18 @@ DETECTORS: tuple[str, ...] = ("hybrid", "tagger", "baseline")
 MODEL_FILES: tuple[str, ...] = ("model.onnx", "tokenizer.json", "config.json")
 
 
-def shipped_models() -> dict[str, Path]:
-    """The models shipped beside the default one, by name: ``resources/model-<name>`` folders.
-
-    ``--model NAME`` (and ``Analyzer(model=NAME)``) runs one of them.
-    """
-    from spinscope.tagger.model import default_model_dir
-
-    root = default_model_dir().parent
-    return {
-        p.name.removeprefix("model-"): p
-        for p in sorted(root.glob("model-*"))
-        if (p / "model.onnx").is_file()
-    }
-
-
 def check_model_folder(path: str | os.PathLike[str]) -> Path:
     """``path`` as a :class:`~pathlib.Path` if it is a model folder, else an :class:`InputError`.
 
-    ``path`` may also name a shipped model (:func:`shipped_models`, e.g. ``accurate``) when no
-    folder of that name exists. The message names the folder and what it lacks, and points at
-    ``path/model`` when that is the model folder (``spinscope train -o OUT`` writes the model
-    to ``OUT/model``).
+    The message names the folder and what it lacks, and points at ``path/model`` when that is
+    the model folder (``spinscope train -o OUT`` writes the model to ``OUT/model``).
     """
     folder = Path(path)
-    if not folder.exists() and str(path) in (named := shipped_models()):
-        return named[str(path)]
     if not folder.is_dir():
         what = "does not exist" if not folder.exists() else "is not a folder"
-        names = ", ".join(shipped_models())
         raise InputError(
             f"model folder {str(folder)!r} {what}: give the folder that holds "
-            f"{', '.join(MODEL_FILES)} (spinscope train -o OUT writes it to OUT/model)"
-            + (f", or a shipped model's name ({names})." if names else ".")
+            f"{', '.join(MODEL_FILES)} (spinscope train -o OUT writes it to OUT/model)."
         )
     missing = [name for name in MODEL_FILES if not (folder / name).is_file()]
     if missing:
@@ -91,21 +69,27 @@ def detector_choice(
     """
     from spinscope.tagger.model import Tagger
 
-    if name not in (None, *DETECTORS):
-        raise InputError(f"unknown detector {name!r}; use one of: {', '.join(DETECTORS)}.")
-    if model is not None:
-        if name == "baseline":
-            raise InputError(
-                "a model folder is run by the hybrid or the tagger detector; the baseline has "
-                "no model (drop --detector baseline or --model)."
-            )
-        check_model_folder(model)
+    if _checked_choice(name, model) is not None:
         return name or "hybrid", None
     if name is not None:
         return name, None
     if not (Tagger().path / "model.onnx").is_file():
         return "baseline", _missing_model_note(Tagger().path)
     return "hybrid", None
+
+
+def _checked_choice(name: str | None, model: str | os.PathLike[str] | None) -> Path | None:
+    """Check a detector name and model folder together; the folder, if one is given."""
+    if name not in (None, *DETECTORS):
+        raise InputError(f"unknown detector {name!r}; use one of: {', '.join(DETECTORS)}.")
+    if model is None:
+        return None
+    if name == "baseline":
+        raise InputError(
+            "a model folder is run by the hybrid or the tagger detector; the baseline has "
+            "no model (drop --detector baseline or --model)."
+        )
+    return check_model_folder(model)
 
 
 def _missing_model_note(folder: Path) -> str:
@@ -140,15 +124,8 @@ def load_detector(
     from spinscope.detectors.hybrid import HybridDetector
     from spinscope.tagger.model import Tagger
 
-    if name not in (None, *DETECTORS):
-        raise InputError(f"unknown detector {name!r}; use one of: {', '.join(DETECTORS)}.")
-    if model is not None:
-        if name == "baseline":
-            raise InputError(
-                "a model folder is run by the hybrid or the tagger detector; the baseline has "
-                "no model (drop --detector baseline or --model)."
-            )
-        folder = check_model_folder(model)
+    folder = _checked_choice(name, model)
+    if folder is not None:
         tagger = Tagger(folder, threshold=threshold, threads=threads)
         if name == "tagger":
             return tagger.load(), None
