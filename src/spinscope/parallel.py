@@ -14,7 +14,7 @@ worker reads and analyses whole sources.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -31,6 +31,25 @@ PARALLEL_TASKS: tuple[str, ...] = ("si", "flc", "st1", "st2")
 MAX_CHUNK = 8
 
 _WORKER: dict[str, Any] = {}
+
+
+def _pool(
+    workers: int, jobs: int, initializer: Callable[..., None], settings: tuple[Any, ...]
+) -> ProcessPoolExecutor:
+    """Up to ``workers`` spawned processes, no more than ``jobs``.
+
+    Each runs ``initializer(*settings, threads)``, ``threads`` being its share of the cores.
+    """
+    import multiprocessing
+
+    from spinscope.analyzer import cores_per_worker
+
+    return ProcessPoolExecutor(
+        max_workers=max(1, min(workers, jobs)),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=initializer,
+        initargs=(*settings, cores_per_worker(workers)),
+    )
 
 
 def chunked(n: int, workers: int) -> list[range]:
@@ -125,17 +144,8 @@ def parallel_rows(
         )
     if workers < 1:
         raise InputError(f"--workers must be at least 1, got {workers}.")
-    import multiprocessing
-
-    from spinscope.analyzer import cores_per_worker
-
     chunks = chunked(len(docs), workers)
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(chunks)) or 1,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init,
-        initargs=(task, detector, threshold, model, cores_per_worker(workers)),
-    )
+    pool = _pool(workers, len(chunks), _init, (task, detector, threshold, model))
     try:
         futures = [
             pool.submit(
@@ -234,9 +244,7 @@ def _analyze_in_parallel(
     language: str | None,
     read_options: dict[str, Any],
 ) -> Iterator[Any]:
-    import multiprocessing
-
-    from spinscope.analyzer import SourceResult, cores_per_worker
+    from spinscope.analyzer import SourceResult
     from spinscope.ingest import read_source
 
     articles: dict[int, tuple[str, str, dict[str, Any]]] = {}
@@ -248,12 +256,7 @@ def _analyze_in_parallel(
                 articles[i] = (doc.id, doc.text, dict(doc.metadata))
             except SpinscopeError as err:
                 early[i] = SourceResult(source, error=err)
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(sources)) or 1,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_analyser,
-        initargs=(detector, threshold, model, cores_per_worker(workers)),
-    )
+    pool = _pool(workers, len(sources), _init_analyser, (detector, threshold, model))
     try:
         futures = {
             i: pool.submit(_analyse, source, articles.get(i), language, read_options)
