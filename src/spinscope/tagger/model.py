@@ -69,10 +69,10 @@ class Tagger(BaseDetector):
     (``probs=``). Nothing is remembered between calls, so threads may share a tagger.
 
     ``batch_size`` is the most windows per model call; a call never mixes articles, so an
-    article's results are the same alone or among others (int8 dynamic quantisation scales
-    activations per call, so they do depend on the article's own windows being batched).
-    The default is the model's ``config.json`` ``batch_size``, else 1: the model card gives the
-    speed and the fidelity measured for the shipped models.
+    article's results are the same alone or among others. The default, 1, keeps the int8 model's
+    outputs independent of batch-mates (dynamic quantisation scales activations per call):
+    batching 4 or 8 windows changed a third of the decoded spans and was not faster on 2 cores
+    (``benchmarks/batch_fidelity.py``; the model card gives the figures).
     """
 
     name = "tagger"
@@ -82,7 +82,7 @@ class Tagger(BaseDetector):
         path: str | os.PathLike[str] | None = None,
         *,
         threshold: float | None = None,
-        batch_size: int | None = None,
+        batch_size: int = 1,
         threads: int | None = None,
     ) -> None:
         self.path = Path(path) if path is not None else default_model_dir()
@@ -169,11 +169,6 @@ class Tagger(BaseDetector):
         return self.coverage_for(self.name)
 
     @property
-    def windows_per_call(self) -> int:
-        """Windows of one article per model call: ``batch_size``, else the model's setting."""
-        return self.batch_size or int(self.config.get("batch_size", 1))
-
-    @property
     def window(self) -> int:
         """Word pieces per model window (special tokens excluded)."""
         return int(self.config.get("window", 254))
@@ -212,7 +207,7 @@ class Tagger(BaseDetector):
             cls_id=cls_id,
             sep_id=sep_id,
             pad_id=pad_id,
-            batch_size=self.windows_per_call,
+            batch_size=self.batch_size,
             per_document=True,
         ):
             result = self._session.run(outputs, {"input_ids": ids, "attention_mask": mask})
