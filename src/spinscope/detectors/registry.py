@@ -67,14 +67,15 @@ def detector_choice(
     For a parent process that hands the work to processes of its own (:mod:`spinscope.parallel`)
     and must still say which detector ran. The same checks of ``name`` and ``model`` are made.
     """
-    from spinscope.tagger.model import Tagger
+    from spinscope.tagger.model import default_model_dir
 
     if _checked_choice(name, model) is not None:
         return name or "hybrid", None
     if name is not None:
         return name, None
-    if not (Tagger().path / "model.onnx").is_file():
-        return "baseline", _missing_model_note(Tagger().path)
+    folder = default_model_dir()
+    if not (folder / "model.onnx").is_file():
+        return "baseline", _missing_model_note(folder)
     return "hybrid", None
 
 
