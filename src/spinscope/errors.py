@@ -98,6 +98,17 @@ class MissingDependencyError(SpinscopeError):
     exit_code = 3
 
 
+class StorageError(SpinscopeError):
+    """The database of saved analyses cannot be read or written now (down, full, read-only).
+
+    The server answers it with 503 and ``Retry-After``: the request was fine, and the same
+    request succeeds once the database is back.
+    """
+
+    code = "E009"
+    exit_code = 3
+
+
 def require_extra(extra: str, *modules: str, needed_by: str = "this command") -> None:
     """Raise :class:`MissingDependencyError` naming ``pip install 'spinscope[extra]'``.
 

@@ -5,19 +5,20 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import Column, MetaData, Table, insert
 
 from spinscope.analysis import Analysis, GenreSignal
-from spinscope.serve.storage import Storage
+from spinscope.serve.storage import Storage, analyses
 from spinscope.taxonomy import GENRES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,47 +145,52 @@ def migrate_to(storage: Storage, revision: str, *, down: bool = False) -> None:
 
 
 def old_database(
-    path: Path,
+    url: str,
     analysis: Analysis,
     *,
     revision: str = "0001",
     raw_rows: Mapping[str, str] | None = None,
 ) -> Storage:
-    """A database at ``revision`` (by default 0001, before the detector and span columns).
+    """The database at ``url`` brought to ``revision`` (by default 0001, before the detector
+    and span columns), on SQLite or PostgreSQL.
 
     It holds ``analysis`` under the id ``oldone`` (with its detector and span count from
     revision 0002 on) and, under each id of ``raw_rows``, a row whose stored analysis is that
     text (JSON or not: only migrations from 0002 on read such rows).
     """
-    s = Storage(f"sqlite:///{path}")
+    s = Storage(url)
     migrate_to(s, revision)
-    s.close()
     filled = revision >= "0002"
-    columns = "id, created_at, title, url, text, analysis" + (", detector, spans" if filled else "")
-    marks = ", ".join("?" * (8 if filled else 6))
-    rows = [
-        (
-            "oldone",
-            "2025-01-02 03:04:05",
-            analysis.title,
-            None,
-            analysis.text,
-            analysis.to_json(),
-            *((analysis.detector.name, len(analysis.spans)) if filled else ()),
-        )
+    rows: list[dict[str, Any]] = [
+        {
+            "id": "oldone",
+            "created_at": datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
+            "title": analysis.title,
+            "url": None,
+            "text": analysis.text,
+            "analysis": analysis.to_json(),
+            **(
+                {"detector": analysis.detector.name, "spans": len(analysis.spans)} if filled else {}
+            ),
+        }
     ]
     for row_id, raw in (raw_rows or {}).items():
         rows.append(
-            (
-                row_id,
-                "2025-01-02 03:04:06",
-                row_id,
-                None,
-                "text",
-                raw,
-                *((None, None) if filled else ()),
-            )
+            {
+                "id": row_id,
+                "created_at": datetime(2025, 1, 2, 3, 4, 6, tzinfo=UTC),
+                "title": row_id,
+                "url": None,
+                "text": "text",
+                "analysis": raw,
+                **({"detector": None, "spans": None} if filled else {}),
+            }
         )
-    with sqlite3.connect(path) as db:
-        db.executemany(f"INSERT INTO analyses ({columns}) VALUES ({marks})", rows)
-    return Storage(f"sqlite:///{path}")
+    # the columns of that revision only (the table object describes the newest schema)
+    table = Table(
+        "analyses", MetaData(), *(Column(c.name, c.type) for c in analyses.c if c.name in rows[0])
+    )
+    with s.engine.begin() as conn:
+        for row in rows:
+            conn.execute(insert(table).values(**row))
+    return s

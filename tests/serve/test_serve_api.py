@@ -1,4 +1,7 @@
-"""The REST API in-process (TestClient, baseline detector): shapes, errors, limits, storage."""
+"""The REST API in-process (TestClient, baseline detector): shapes, errors, limits, storage.
+
+Every test runs on SQLite and on PostgreSQL (the ``backend`` fixture).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,11 @@ from language_support import OTHER_TEXTS, SUPPORTED_TEXTS
 from site_support import PHOTO, article_page, serve_site
 
 PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 def assert_problem(response, status: int, *words: str) -> dict:

@@ -155,10 +155,11 @@ def test_starts_on_an_empty_database_in_a_new_folder(tmp_path: Path) -> None:
         assert db.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
 
 
-def test_upgrades_an_old_database_on_start(tmp_path: Path, harbour_analysis) -> None:
-    path = tmp_path / "old.db"
-    old_database(path, with_genre(harbour_analysis, "reporting")).close()
-    server = start_server(tmp_path, "--detector", "baseline", database=f"sqlite:///{path}")
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_upgrades_an_old_database_on_start(tmp_path: Path, new_database, harbour_analysis) -> None:
+    url = new_database()
+    old_database(url, with_genre(harbour_analysis, "reporting")).close()
+    server = start_server(tmp_path, "--detector", "baseline", database=url)
     try:
         with server.client() as http:
             items = http.get("/v1/analyses").json()["items"]
@@ -173,8 +174,10 @@ def test_upgrades_an_old_database_on_start(tmp_path: Path, harbour_analysis) -> 
         server.stop_cleanly()
 
 
-def test_several_workers_share_one_database(tmp_path: Path) -> None:
-    server = start_server(tmp_path, "--detector", "baseline", "--workers", "2")
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_several_workers_share_one_database(tmp_path: Path, new_database) -> None:
+    url = new_database()
+    server = start_server(tmp_path, "--detector", "baseline", "--workers", "2", database=url)
 
     def post(i: int) -> httpx.Response:
         with server.client() as http:
@@ -205,3 +208,23 @@ def test_the_operators_body_cap_holds_even_below_the_default(tmp_path: Path) -> 
             assert small.status_code == 200
     finally:
         server.stop_cleanly()
+
+
+def test_the_log_never_shows_the_database_password(tmp_path: Path, postgres_server: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    from pg_support import create_database, drop_database
+
+    url = create_database(postgres_server)
+    # the throwaway server trusts loopback connections, so any password is accepted
+    with_password = make_url(url).set(password="s3cret-pw").render_as_string(hide_password=False)
+    server = start_server(tmp_path, "--detector", "baseline", database=with_password)
+    try:
+        with server.client() as http:
+            saved = http.post("/v1/analyze", json={"text": ARTICLE, "save": True})
+            assert saved.status_code == 201, saved.text
+    finally:
+        server.stop_cleanly()
+        drop_database(url)
+    assert "s3cret-pw" not in server.output()
+    assert "***" in server.output()

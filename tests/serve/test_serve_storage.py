@@ -1,9 +1,12 @@
-"""Saved analyses: save, get, list, search, delete, transactions and schema migrations."""
+"""Saved analyses: save, get, list, search, delete, transactions and schema migrations.
+
+Every test that touches a database runs on SQLite and on PostgreSQL (the ``backend`` fixture).
+"""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 from serve_support import migrate_to, old_database, with_genre
@@ -14,9 +17,14 @@ from spinscope.errors import InputError
 from spinscope.serve.storage import HEAD, Storage
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def storage(tmp_path: Path) -> Storage:
-    s = Storage(f"sqlite:///{tmp_path / 'a.db'}")
+def storage(new_database: Callable[[], str]) -> Iterator[Storage]:
+    s = Storage(new_database())
     s.migrate()
     yield s
     s.close()
@@ -45,17 +53,25 @@ def test_from_dict_refuses_other_schema_versions(harbour_analysis) -> None:
         Analysis.from_dict(broken)
 
 
-def test_migrate_an_empty_database(tmp_path: Path) -> None:
-    s = Storage(f"sqlite:///{tmp_path / 'new' / '..' / 'fresh.db'}")
+def test_migrate_an_empty_database(new_database: Callable[[], str]) -> None:
+    s = Storage(new_database())
     assert s.revision() is None
     assert s.migrate() == HEAD
     assert s.migrate() == HEAD  # idempotent
     assert s.count() == 0
+    s.close()
 
 
-def test_migrate_an_old_database_keeps_and_fills_rows(tmp_path: Path, harbour_analysis) -> None:
+def test_a_new_sqlite_file_gets_its_folder(tmp_path) -> None:
+    s = Storage(f"sqlite:///{tmp_path / 'new' / '..' / 'fresh.db'}")
+    assert s.migrate() == HEAD
+    s.close()
+    assert (tmp_path / "new").is_dir() and (tmp_path / "fresh.db").is_file()
+
+
+def test_migrate_an_old_database_keeps_and_fills_rows(new_database, harbour_analysis) -> None:
     satire = with_genre(harbour_analysis, "satire")
-    s = old_database(tmp_path / "old.db", satire)
+    s = old_database(new_database(), satire)
     assert s.revision() == "0001"
     assert s.migrate() == HEAD
     page = s.list()
@@ -66,16 +82,17 @@ def test_migrate_an_old_database_keeps_and_fills_rows(tmp_path: Path, harbour_an
     assert item.genre == "satire"
     assert item.created_at.tzinfo is not None
     assert s.get("oldone") == json.loads(satire.to_json())
+    s.close()
 
 
 def test_migrate_from_0002_fills_the_genre_and_skips_what_it_cannot_read(
-    tmp_path: Path, harbour_analysis
+    new_database, harbour_analysis
 ) -> None:
     without = json.loads(harbour_analysis.to_json())
     without["genre"] = None
     no_key = {k: v for k, v in without.items() if k != "genre"}
     s = old_database(
-        tmp_path / "old.db",
+        new_database(),
         with_genre(harbour_analysis, "reporting"),
         revision="0002",
         raw_rows={
@@ -109,8 +126,8 @@ def test_migrate_from_0002_fills_the_genre_and_skips_what_it_cannot_read(
     s.close()
 
 
-def test_downgrade_drops_the_genre_column(tmp_path: Path, harbour_analysis) -> None:
-    s = Storage(f"sqlite:///{tmp_path / 'a.db'}")
+def test_downgrade_drops_the_genre_column(new_database, harbour_analysis) -> None:
+    s = Storage(new_database())
     s.migrate()
     s.save(with_genre(harbour_analysis, "opinion"))
 

@@ -13,7 +13,13 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
-from spinscope.errors import InputError, MissingDependencyError, ModelError, SpinscopeError
+from spinscope.errors import (
+    InputError,
+    MissingDependencyError,
+    ModelError,
+    SpinscopeError,
+    StorageError,
+)
 
 __all__ = [
     "PROBLEM_JSON",
@@ -24,6 +30,8 @@ __all__ = [
 ]
 
 PROBLEM_JSON = "application/problem+json"
+#: Seconds a client is told to wait (``Retry-After``) when the database is unavailable.
+STORAGE_RETRY_AFTER_S = 5
 
 # Problem types are relative URIs (RFC 9457 §3.1.1), documented in docs/serve.md.
 _TYPES = {
@@ -64,6 +72,14 @@ class Problem(Exception):
     @classmethod
     def from_error(cls, err: SpinscopeError) -> Problem:
         """The problem for an error spinscope raised on purpose (its message, its code)."""
+        if isinstance(err, StorageError):
+            return cls(
+                503,
+                err.message,
+                code=err.code,
+                headers={"Retry-After": str(STORAGE_RETRY_AFTER_S)},
+                extra={"type": "/problems/database-unavailable"},
+            )
         return cls(status_of(err), err.message, code=err.code)
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,7 +100,7 @@ def status_of(err: SpinscopeError) -> int:
     """The HTTP status of a spinscope error: the client's input (422) or the server (503/500)."""
     if isinstance(err, InputError):
         return 422
-    if isinstance(err, ModelError | MissingDependencyError):
+    if isinstance(err, ModelError | MissingDependencyError | StorageError):
         return 503
     return 500 if type(err) is SpinscopeError else 422
 

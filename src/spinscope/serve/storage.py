@@ -10,6 +10,12 @@ The schema is managed by Alembic; its scripts ship in :mod:`spinscope.serve.migr
 Every write is one transaction: a request that fails or a process that dies before the commit
 leaves no row behind. SQLite runs in WAL mode with a busy timeout, so concurrent requests (and
 several worker processes) wait for each other instead of failing.
+
+A database that cannot be reached or written now (a PostgreSQL server restarting, a full disk,
+a read-only file, a lock held too long) raises :class:`~spinscope.errors.StorageError`, which
+the server answers with 503 and ``Retry-After``; pooled connections are checked before use
+(``pool_pre_ping``), so the requests after the database comes back succeed without restarting
+spinscope.
 """
 
 from __future__ import annotations
@@ -42,11 +48,18 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import StaticPool
 
 from spinscope.analysis import Analysis
-from spinscope.errors import InputError
+from spinscope.errors import InputError, StorageError
 from spinscope.taxonomy import GENRES
 
 __all__ = [
@@ -68,6 +81,8 @@ GenreName = Literal["opinion", "reporting", "satire"]
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 #: Seconds a connection waits for another one's write lock (SQLite) before giving up.
 BUSY_TIMEOUT_S = 30
+#: Seconds a new PostgreSQL (or other server) connection may take before the request fails.
+CONNECT_TIMEOUT_S = 5
 
 metadata = MetaData()
 
@@ -175,6 +190,9 @@ class Storage:
                 f"{url!r} is not a database URL ({err}); use e.g. sqlite:///path/spinscope.db "
                 "or postgresql://user@host/db."
             ) from None
+        if parsed.drivername in ("postgresql", "postgres"):
+            # the serve extra's driver is psycopg 3 (SQLAlchemy 2.0 would pick psycopg2)
+            parsed = parsed.set(drivername="postgresql+psycopg")
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {}
         if self.is_sqlite:
@@ -186,9 +204,12 @@ class Storage:
                 # created on first start, like the default one
                 Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         else:
+            # a connection the server dropped (restart, failover) is replaced before use
             kwargs["pool_pre_ping"] = True
+            if parsed.get_driver_name() in ("psycopg", "psycopg2"):
+                kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
         try:
-            self.engine: Engine = create_engine(url, **kwargs)
+            self.engine: Engine = create_engine(parsed, **kwargs)
         except ModuleNotFoundError as err:  # the database's driver
             package = _DRIVER_PACKAGES.get(err.name or "", err.name)
             raise InputError(
@@ -234,8 +255,34 @@ class Storage:
     # -------------------------------------------------------------------------- rows
 
     @contextmanager
+    def _unavailable_as_error(self, doing: str) -> Iterator[None]:
+        """Turn "the database cannot do this now" into :class:`StorageError` (a 503)."""
+        try:
+            yield
+        except (OperationalError, InterfaceError, PoolTimeoutError) as err:
+            raise self._storage_error(doing, err) from None
+        except DBAPIError as err:
+            if not err.connection_invalidated:
+                raise
+            raise self._storage_error(doing, err) from None
+
+    def _storage_error(self, doing: str, err: SQLAlchemyError) -> StorageError:
+        reason = str(getattr(err, "orig", None) or err).strip().splitlines()
+        return StorageError(
+            f"cannot {doing} the database {self.engine.url!r} now "
+            f"({reason[0] if reason else err.__class__.__name__}). Try again in a moment; if it "
+            "lasts, check that the database server is up and that its disk is neither full "
+            "nor read-only."
+        )
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._unavailable_as_error("read"), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
+        with self._unavailable_as_error("write to"), self.engine.begin() as conn:
             yield conn
 
     def save(self, analysis: Analysis) -> Analysis:
@@ -265,7 +312,7 @@ class Storage:
         """The saved analysis JSON text (as the API returned it), or ``None``."""
         if not ID_PATTERN.match(analysis_id):
             return None
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             raw: str | None = conn.execute(
                 select(analyses.c.analysis).where(analyses.c.id == analysis_id)
             ).scalar_one_or_none()
@@ -310,7 +357,7 @@ class Storage:
             analyses.c.genre,
             func.substr(analyses.c.text, 1, 200).label("preview"),
         ]
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             total = conn.execute(select(func.count()).select_from(analyses).where(*where)).scalar()
             rows = conn.execute(
                 select(*columns)
@@ -344,12 +391,12 @@ class Storage:
 
     def count(self) -> int:
         """How many analyses are saved."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return int(conn.execute(select(func.count()).select_from(analyses)).scalar() or 0)
 
     def ping(self) -> None:
-        """Raise when the database cannot be reached."""
-        with self.engine.connect() as conn:
+        """Raise :class:`StorageError` when the database cannot be reached."""
+        with self._read() as conn:
             conn.exec_driver_sql("SELECT 1")
 
     def close(self) -> None:
