@@ -206,7 +206,9 @@ class Storage:
         else:
             # a connection the server dropped (restart, failover) is replaced before use
             kwargs["pool_pre_ping"] = True
-            if parsed.get_driver_name() in ("psycopg", "psycopg2"):
+            # the driver as the URL names it: get_driver_name() would load the dialect here,
+            # outside the try below, and an unknown one would escape as NoSuchModuleError
+            if parsed.drivername.partition("+")[2] in ("psycopg", "psycopg2"):
                 kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
         try:
             self.engine: Engine = create_engine(parsed, **kwargs)
