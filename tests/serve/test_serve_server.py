@@ -228,3 +228,29 @@ def test_the_log_never_shows_the_database_password(tmp_path: Path, postgres_serv
         drop_database(url)
     assert "s3cret-pw" not in server.output()
     assert "***" in server.output()
+
+
+def test_a_client_that_leaves_mid_body_leaves_no_traceback(tmp_path: Path) -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    server = start_server(tmp_path, "--detector", "baseline")
+    try:
+        where = urlsplit(server.url)
+        for path in ("/v1/analyze", "/analyze"):
+            with socket.create_connection((where.hostname, where.port), timeout=10) as sock:
+                sock.sendall(
+                    f"POST {path} HTTP/1.1\r\nHost: {where.netloc}\r\n"
+                    "Content-Type: application/json\r\nContent-Length: 10000\r\n\r\n"
+                    '{"text": "The shameful'.encode()
+                )
+        with server.client() as http:
+            # the server noticed both departures and still answers
+            for _ in range(100):
+                if "Traceback" in server.output():
+                    break
+                assert http.get("/healthz").status_code == 200
+            r = http.post("/v1/analyze", json={"text": ARTICLE})
+            assert r.status_code == 200
+    finally:
+        server.stop_cleanly()  # fails on a traceback in the log
