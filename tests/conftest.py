@@ -12,6 +12,9 @@ from analysis_support import HARBOUR_ARTICLE, HARBOUR_PHRASES, PhraseDetector
 from spinscope.analyzer import Analyzer
 from spinscope.document import Document
 
+#: SPINSCOPE_REQUIRE_ALL=1 (CI) turns every skip but a missing corpus into a failure.
+pytest_plugins = ["strict_skips"]
+
 
 @pytest.fixture
 def harbour_text() -> str:

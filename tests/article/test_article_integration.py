@@ -22,7 +22,7 @@ def root():  # type: ignore[no-untyped-def]
     except DataRootError:
         pytest.skip("no data root")
     if not (found / "semeval2023" / "en" / "train-labels-subtask-1.txt").is_file():
-        pytest.skip("no SemEval-2023 English data")
+        pytest.skip("no SemEval-2023 English data under the data root")
     return found
 
 

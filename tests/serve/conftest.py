@@ -15,11 +15,40 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 import pg_support
 from spinscope.analyzer import Analyzer
-from spinscope.serve import Settings, create_app
+
+# Without the serve extra (or httpx, which the test clients need) this conftest still imports,
+# and every test module of the folder skips at collection, saying what is missing.
+try:
+    import httpx  # noqa: F401
+    from fastapi.testclient import TestClient
+
+    from spinscope.serve import Settings, create_app
+except ImportError as err:
+    SERVE_MISSING: str | None = (
+        f"the serve extra is not installed ({err}): pip install -e '.[serve]'"
+    )
+else:
+    SERVE_MISSING = None
+
+
+class _SkippedModule(pytest.Module):
+    """A test module that skips instead of importing what is not installed."""
+
+    def collect(self) -> list[pytest.Item | pytest.Collector]:
+        assert SERVE_MISSING is not None
+        pytest.skip(SERVE_MISSING, allow_module_level=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(
+    module_path: Path, parent: pytest.Collector
+) -> pytest.Module | None:
+    if SERVE_MISSING is None:
+        return None
+    return _SkippedModule.from_parent(parent, path=module_path)
 
 
 def wait_ready(client: TestClient) -> None:

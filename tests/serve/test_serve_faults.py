@@ -405,14 +405,14 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "disk"
     folder.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a small tmpfs needs root")
+        pytest.skip("mounting a small tmpfs needs root's privilege")
     done = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", "size=1m", "spinscope-test", str(folder)],
         capture_output=True,
         text=True,
     )
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()}")
+        pytest.skip(f"no privilege to mount a small tmpfs here: {done.stderr.strip()}")
     try:
         yield folder
     finally:
@@ -420,6 +420,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.mark.slow
+@pytest.mark.privileged
 def test_a_really_full_disk_answers_503_until_there_is_room(small_disk: Path) -> None:
     path = small_disk / "spinscope.db"
     server = start_server(small_disk.parent, "--detector", "baseline", database=f"sqlite:///{path}")

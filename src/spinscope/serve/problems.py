@@ -30,6 +30,8 @@ __all__ = [
 ]
 
 PROBLEM_JSON = "application/problem+json"
+#: How many validation errors a problem's ``detail`` names (``errors`` lists them all).
+_SUMMARY_ERRORS = 3
 #: Seconds a client is told to wait (``Retry-After``) when the database is unavailable.
 STORAGE_RETRY_AFTER_S = 5
 
@@ -116,15 +118,20 @@ def problem_response(problem: Problem) -> JSONResponse:
 
 
 def validation_errors(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
-    """A one-line summary and the JSON-ready list of pydantic/FastAPI validation errors."""
+    """A one-line summary and the JSON-ready list of pydantic/FastAPI validation errors.
+
+    The summary names up to three errors ("loc: message; ..."), so that it does not depend on
+    the order pydantic reports them in (which changed between its releases).
+    """
     items: list[dict[str, Any]] = []
     for e in errors:
         loc = [str(p) for p in e.get("loc", ()) if p != "body"]
         items.append({"loc": loc, "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))})
     if not items:
         return "the request is not valid.", items
-    first = items[0]
-    where = ".".join(first["loc"])
-    more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
-    message = str(first["msg"])
-    return (f"{where}: {message}" if where else message) + more, items
+    shown = []
+    for item in items[:_SUMMARY_ERRORS]:
+        where = ".".join(item["loc"])
+        shown.append(f"{where}: {item['msg']}" if where else str(item["msg"]))
+    more = len(items) - len(shown)
+    return "; ".join(shown) + (f" (and {more} more)" if more else ""), items
