@@ -499,7 +499,8 @@ class Analysis:
             )
         try:
             return _analysis_from_dict(data)
-        except (KeyError, TypeError, ValueError) as err:
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            # AttributeError: a list where a mapping belongs (``"language": [...]``)
             raise InputError(
                 f"the analysis {data.get('id')!r} is not a complete spinscope analysis "
                 f"({type(err).__name__}: {err}). Analyse the article again."

@@ -7,6 +7,7 @@ baseline stands in, and every :class:`~spinscope.analysis.Analysis` says so in i
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -273,6 +274,7 @@ class Analyzer:
         model = self._model
         decoder = self._spans_model or model
         assert model is not None and decoder is not None
+        docs = [_without_surrogates(d) for d in docs]
         texts = [d.text for d in docs]
         tagger = tagger_of(model)
         probs = None
@@ -293,6 +295,20 @@ class Analyzer:
             f"Analyzer(detector={self.detector!r}, threshold={self.threshold!r}, "
             f"article_models={self.article_models!r}{threads})"
         )
+
+
+#: Lone UTF-16 surrogates: a Python str (or JSON) may hold them, a tokenizer refuses them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(doc: Document) -> Document:
+    """``doc`` with lone surrogates replaced by U+FFFD for the detectors.
+
+    The same length, so the spans found count in the original text, which the report keeps.
+    """
+    if _SURROGATE.search(doc.text) is None:
+        return doc
+    return Document(doc.id, _SURROGATE.sub("\ufffd", doc.text), doc.metadata, doc.layers)
 
 
 def _as_document(article: str | Document, index: int = 0) -> Document:

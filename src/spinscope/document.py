@@ -164,22 +164,33 @@ class Document:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Document:
         """Inverse of :meth:`to_dict`; refuses a newer ``schema_version``."""
-        version = data.get("schema_version")
+        version = data.get("schema_version") if isinstance(data, Mapping) else None
         if version != SCHEMA_VERSION:
             raise InputError(
                 f"document JSON has schema_version {version!r}; this spinscope reads "
                 f"{SCHEMA_VERSION}. Upgrade spinscope or re-export the document."
             )
-        return cls(
-            id=str(data["id"]),
-            text=data["text"],
-            metadata=dict(data.get("metadata", {})),
-            layers={
-                k: tuple(Span.from_dict(s) for s in v) for k, v in data.get("layers", {}).items()
-            },
-        )
+        try:
+            return cls(
+                id=str(data["id"]),
+                text=data["text"],
+                metadata=dict(data.get("metadata", {})),
+                layers={
+                    k: tuple(Span.from_dict(s) for s in v)
+                    for k, v in data.get("layers", {}).items()
+                },
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise InputError(
+                f"the document JSON {data.get('id')!r} is not a complete spinscope document "
+                f"({type(err).__name__}: {err}). Re-export the document."
+            ) from None
 
     @classmethod
     def from_json(cls, raw: str) -> Document:
-        """Inverse of :meth:`to_json`."""
-        return cls.from_dict(json.loads(raw))
+        """Inverse of :meth:`to_json`; :class:`InputError` when ``raw`` is not such JSON."""
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError) as err:
+            raise InputError(f"the document is not valid JSON ({err}).") from None
+        return cls.from_dict(data)

@@ -179,7 +179,12 @@ def _int(row: Row, value: str, name: str, minimum: int = 0) -> int:
     file, number, _ = row
     if not _INT.fullmatch(value):
         raise LabelFormatError(file, number, f"{name} {value!r} is not an integer")
-    result = int(value)
+    try:
+        result = int(value)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        raise LabelFormatError(
+            file, number, f"{name} {value[:20]}... has {len(value):,} digits, too many"
+        ) from None
     if result < minimum:
         problem = "negative" if minimum == 0 else f"less than {minimum}"
         raise LabelFormatError(file, number, f"{name} {result} is {problem}")
@@ -355,8 +360,14 @@ def _bad(path: Path, index: int, problem: str) -> LabelFormatError:
 
 
 def _cell(path: Path, index: int, value: object, name: str, *, commas: bool = True) -> str:
-    if not isinstance(value, str) or not value:
+    # what the readers could not read back: a blank cell, a BOM (dropped at the file's
+    # start), a lone surrogate (no UTF-8 file holds one)
+    if not isinstance(value, str) or not value.strip():
         raise _bad(path, index, f"{name} must be a non-empty string, got {value!r}")
+    if value.startswith("\ufeff"):
+        raise _bad(path, index, f"{name} {value!r} starts with a byte-order mark")
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        raise _bad(path, index, f"{name} {value!r} holds a lone surrogate, which UTF-8 cannot")
     if any(c in value for c in "\t\n\r") or (not commas and "," in value):
         forbidden = "a tab, newline" if commas else "a tab, newline, comma"
         raise _bad(path, index, f"{name} {value!r} contains {forbidden} or carriage return")
@@ -454,9 +465,16 @@ def write_st3(
     valid_techniques(taxonomy)  # a bad taxonomy fails even on an empty file
     p = Path(path)
     lines = []
+    seen: dict[tuple[str, int], int] = {}
     for i, (art, para, techs) in enumerate(rows, start=1):
+        art_id = _cell(p, i, art, "article id")
         if isinstance(para, bool) or not isinstance(para, int) or para < 1:
             raise _bad(p, i, f"paragraph must be an int >= 1, got {para!r}")
+        if (art_id, para) in seen:  # read_st3 refuses a paragraph given twice
+            raise _bad(
+                p, i, f"paragraph {para} of article {art_id} is row {seen[art_id, para]} too"
+            )
+        seen[art_id, para] = i
         if isinstance(techs, str):
             raise _bad(p, i, f"techniques must be a sequence of names, got the string {techs!r}")
         names = [_checked_technique(p, i, t, taxonomy) for t in techs]
@@ -464,7 +482,7 @@ def write_st3(
             # Only the 2020 class names may hold a comma; any other would split on reading.
             if "," in name and name not in TECHNIQUES_2020:
                 raise _bad(p, i, f"technique {name!r} contains a comma")
-        lines.append(f"{_cell(p, i, art, 'article id')}\t{para}\t{','.join(names)}")
+        lines.append(f"{art_id}\t{para}\t{','.join(names)}")
     _write_atomic(p, lines)
 
 

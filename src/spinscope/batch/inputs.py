@@ -241,10 +241,12 @@ def _missing_text(name: str, field_name: str, columns: Sequence[str]) -> InputEr
     )
 
 
-def _json_problem(err: ValueError) -> str:
+def _json_problem(err: ValueError | RecursionError) -> str:
     """What is wrong with a JSON line, without the decoder's line number (always 1 or 2)."""
     if isinstance(err, json.JSONDecodeError):
         return f"{err.msg} at character {err.pos + 1}"
+    if isinstance(err, RecursionError):
+        return "arrays or objects nested too deeply"
     return str(err)
 
 
@@ -264,7 +266,7 @@ def _iter_jsonl(path: Path, name: str, mapper: _Mapper, start: int) -> Iterator[
                 row = json.loads(line)
                 if not isinstance(row, dict):
                     raise ValueError(f"a JSON {type(row).__name__}, not an object")
-            except ValueError as err:
+            except (ValueError, RecursionError) as err:
                 yield Record(
                     seq,
                     name,
@@ -345,9 +347,9 @@ def _iter_parquet(path: Path, name: str, mapper: _Mapper, start: int) -> Iterato
 
     try:
         handle = pq.ParquetFile(path)
+        columns = list(handle.schema_arrow.names)
     except Exception as err:  # pyarrow raises its own types
         raise InputError(f"{name}: not a readable Parquet file ({err}).") from None
-    columns = list(handle.schema_arrow.names)
     if mapper.fields.text not in columns:
         raise _missing_text(name, mapper.fields.text, columns)
     source_field = mapper.source_field(columns)
@@ -367,11 +369,50 @@ def _iter_parquet(path: Path, name: str, mapper: _Mapper, start: int) -> Iterato
     ]
     seq = start
     row_no = 0
-    for batch in handle.iter_batches(batch_size=1024, columns=wanted):
-        for row in batch.to_pylist():
+    batches = handle.iter_batches(batch_size=1024, columns=wanted)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            break
+        except Exception as err:  # a damaged page or row group: pyarrow's own types
+            raise InputError(
+                f"{name}: not a readable Parquet file; the rows after row {row_no} cannot be "
+                f"read ({err})."
+            ) from None
+        for row in _parquet_rows(batch):
             row_no += 1
-            yield mapper.record(seq, name, row_no, row, source_field)
+            if isinstance(row, str):
+                yield Record(
+                    seq,
+                    name,
+                    row_no,
+                    f"{mapper.label}-{row_no}",
+                    error=f"malformed Parquet row: {row}",
+                    error_code="malformed",
+                )
+            else:
+                yield mapper.record(seq, name, row_no, row, source_field)
             seq += 1
+
+
+def _parquet_rows(batch: Any) -> list[dict[str, Any] | str]:
+    """The rows of a record batch as dicts; a row Python cannot hold is why, as a string.
+
+    A date or timestamp outside Python's range (year 0 or 10000) fails the conversion.
+    """
+    try:
+        rows: list[dict[str, Any] | str] = batch.to_pylist()
+        return rows
+    except Exception:  # pyarrow's own types, OverflowError, ValueError
+        pass
+    out: list[dict[str, Any] | str] = []
+    for i in range(batch.num_rows):
+        try:
+            out.append(batch.slice(i, 1).to_pylist()[0])
+        except Exception as err:
+            out.append(f"a value cannot be converted ({type(err).__name__}: {err})")
+    return out
 
 
 def _iter_folder(

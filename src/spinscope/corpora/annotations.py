@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from spinscope.corpora.textio import read_article
 from spinscope.document import Document, Span
 from spinscope.errors import DataRootError, InputError
 from spinscope.formats import read_flc, write_flc, write_text_atomic
@@ -97,9 +98,8 @@ def read_annotations(folder: str | Path) -> list[Document]:
         )
     docs = []
     for doc_id, path in texts.items():
-        # newline="": the text exactly as written (CRLF counts two characters, as annotated)
-        with open(path, encoding="utf-8", newline="") as handle:
-            text = handle.read()
+        # the text exactly as written (CRLF counts two characters, as annotated)
+        text = read_article(path)
         spans = []
         if doc_id in labels:
             for row_no, (art, tech, start, end) in enumerate(

@@ -53,16 +53,29 @@ def extract_html(
             f"{name}: reading HTML needs trafilatura and lxml_html_clean "
             f"({err}); reinstall spinscope: pip install spinscope"
         ) from None
-    extracted: Any = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=False,
-        favor_recall=True,
-    )
+    extracted: Any = None
+    for with_metadata in (True, False):
+        try:
+            extracted = trafilatura.bare_extraction(
+                html,
+                url=url,
+                with_metadata=with_metadata,
+                include_comments=False,
+                include_tables=False,
+                include_images=False,
+                include_links=False,
+                favor_recall=True,
+            )
+            break
+        except Exception as err:  # trafilatura, htmldate and lxml fail on some broken pages
+            # most such failures are in the metadata (htmldate's date search): without it, the
+            # text may still come out
+            if not with_metadata:
+                raise InputError(
+                    f"{name}: this HTML page cannot be read ({type(err).__name__}: "
+                    f"{' '.join(str(err).split())[:200]}). Save the article's text to a .txt file "
+                    "and pass that instead."
+                ) from None
     text = normalise(getattr(extracted, "text", None) or "") if extracted is not None else ""
     if not text.strip():
         raise InputError(

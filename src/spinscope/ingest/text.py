@@ -31,13 +31,25 @@ def _looks_binary(text: str) -> bool:
     return len(_CONTROL.findall(text)) > _MAX_CONTROL_SHARE * max(1, len(text))
 
 
+#: Text codecs that are no charset: a page declaring one is not decoded with it.
+_NOT_CHARSETS = frozenset({"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape"})
+
+
 def _known(encoding: str | None) -> str | None:
+    """The codec name of a declared or detected charset; ``None`` when it names none.
+
+    Bytes-to-bytes codecs (``base64``, ``rot13``, ``zlib``) and text codecs that are no
+    charset (``idna``, ``undefined``) do not count: a page may declare anything.
+    """
     if not encoding:
         return None
     try:
-        return codecs.lookup(encoding.strip().strip("\"'")).name
-    except LookupError:
+        info = codecs.lookup(encoding.strip().strip("\"'"))
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    return info.name
 
 
 def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
@@ -62,7 +74,7 @@ def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
         tried.append(encoding)
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeError:
             continue
         if not _looks_binary(text):
             return normalise(text)
@@ -71,7 +83,7 @@ def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
         tried.append(detected)
         try:
             text = data.decode(detected)
-        except UnicodeDecodeError:
+        except UnicodeError:
             text = ""
         if text and not _looks_binary(text):
             return normalise(text)

@@ -19,7 +19,7 @@ import ssl
 import time
 from dataclasses import dataclass
 from email.message import Message
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from spinscope.document import Document
 from spinscope.errors import InputError
@@ -131,7 +131,10 @@ def _one_request(
     url: str, *, deadline: float, max_bytes: int, allow_private: bool
 ) -> tuple[int, str | None, str | None, bytes]:
     """``(status, location, content-type header, body)`` of one GET, no redirects followed."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as err:  # "Invalid IPv6 URL"
+        raise InputError(f"{url!r} is not a valid URL ({err}).") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(f"{url}: only http:// and https:// URLs can be fetched.")
     try:
@@ -139,17 +142,16 @@ def _one_request(
     except ValueError:
         raise InputError(f"{url}: the port is not a number between 0 and 65535.") from None
     host = parts.hostname
+    path = _request_target(url, parts.path, parts.query)
     ip = _resolve(host, port, url, allow_private)[0]
     left = deadline - time.monotonic()
     if left <= 0:
         raise InputError(f"{url}: timed out.")
     cls = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
-    conn = cls(host, port, ip, left)
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
+    conn: http.client.HTTPConnection | None = None
     resp: http.client.HTTPResponse | None = None
     try:
+        conn = cls(host, port, ip, left)  # http.client refuses a host with control characters
         conn.request(
             "GET",
             path,
@@ -174,11 +176,11 @@ def _one_request(
                 f"{url}: not an HTML page or text (the server says {kind}); spinscope reads "
                 "news articles as HTML or plain text."
             )
-        length = resp.getheader("Content-Length")
-        if length and length.isdigit() and int(length) > max_bytes:
-            raise InputError(
-                f"{url}: the page is {int(length):,} bytes, over the limit of {max_bytes:,}."
-            )
+        length = (resp.getheader("Content-Length") or "").strip()
+        # ASCII digits only ("²".isdigit() holds), and not more than int() converts
+        if length.isascii() and length.isdigit() and int(length[:30]) > max_bytes:
+            said = f"{int(length):,}" if len(length) <= 30 else f"a {len(length):,}-digit number of"
+            raise InputError(f"{url}: the page is {said} bytes, over the limit of {max_bytes:,}.")
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -198,14 +200,37 @@ def _one_request(
         raise InputError(f"{url}: timed out.") from None
     except ssl.SSLError as err:
         raise InputError(f"{url}: TLS error ({err.reason or err}).") from None
-    except (OSError, http.client.HTTPException) as err:
+    except (OSError, http.client.HTTPException, UnicodeError) as err:
+        # UnicodeError: a host name that IDNA cannot encode for the Host header
         detail = getattr(err, "strerror", None) or str(err) or type(err).__name__
+        detail = " ".join(str(detail).split())[:200]  # one line: a bad status line ends in CRLF
         raise InputError(f"{url}: cannot fetch the page ({detail}).") from None
     finally:
         # the response holds its own file on the socket: close it too, or the socket leaks
         if resp is not None:
             resp.close()
-        conn.close()
+        if conn is not None:
+            conn.close()
+
+
+#: Characters left as they are in a request's path and query (RFC 3986 reserved and unreserved,
+#: and ``%`` so that escapes already there stay as given).
+_SAFE_PATH = "/%:@!$&'()*+,;=-._~"
+_SAFE_QUERY = _SAFE_PATH + "?"
+
+
+def _request_target(url: str, path: str, query: str) -> str:
+    """The path and query to send: non-ASCII and control characters %-escaped as UTF-8.
+
+    A browser sends ``/café`` as ``/caf%C3%A9``; http.client would refuse the raw characters.
+    """
+    try:
+        target = quote(path or "/", safe=_SAFE_PATH)
+        if query:
+            target += "?" + quote(query, safe=_SAFE_QUERY)
+    except UnicodeEncodeError:  # a lone surrogate
+        raise InputError(f"{url!r} is not a valid URL (it holds a lone surrogate).") from None
+    return target
 
 
 def fetch(
@@ -225,7 +250,12 @@ def fetch(
         if location is None:
             kind, charset = _content_type(ctype)
             return Fetched(url, current, kind, charset, body)
-        current = urljoin(current, location)
+        try:
+            current = urljoin(current, location)
+        except ValueError:  # "Invalid IPv6 URL"
+            raise InputError(
+                f"{url}: the server redirected to {location!r}, which is not a valid URL."
+            ) from None
     raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects.")
 
 
