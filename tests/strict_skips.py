@@ -6,9 +6,10 @@ without the variable, tests skip as usual and say what to install.
 
 Two skips are allowed. The corpora: they may not be redistributed, so a fresh clone has none;
 a test marked ``integration`` whose skip reason names the data root (``"no corpus data root:
-..."``) still skips. And a privilege the machine withholds: a test marked ``privileged`` whose
-skip reason says "privilege" (mounting a small tmpfs to fill a real disk; a container may
-forbid it, and the same fault is also tested without privileges). Anything else fails with
+..."``; the example article shared beside it, likewise) still skips. And a privilege the
+machine withholds: a test marked ``privileged`` whose skip reason says "privilege" (mounting
+a small tmpfs to fill a real disk; a container may forbid it, and the same fault is also
+tested without privileges). Anything else fails with
 "skipped under SPINSCOPE_REQUIRE_ALL=1: REASON", including a module that skips at import
 (``pytest.importorskip`` at module level), which becomes a collection error. Expected failures
 (``xfail``) are left alone.

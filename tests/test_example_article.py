@@ -21,12 +21,16 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
 def example() -> str:
     found = sorted(EXAMPLES.glob("*.txt")) if EXAMPLES.is_dir() else []
     if not found:
-        pytest.skip(f"no example article in {EXAMPLES}")
+        pytest.skip(
+            f"no example article in {EXAMPLES}: the shared data beside the checkout "
+            "(with the corpora's data root) is not redistributed"
+        )
     if not (default_model_dir() / "model.onnx").is_file():
         pytest.skip("the shipped model is not installed")
     return found[0].read_text(encoding="utf-8")
 
 
+@pytest.mark.integration
 def test_the_example_article_has_a_coverage_statement_and_possible_spans(example: str) -> None:
     a = Analyzer(article_models=False).analyze(example)
     assert a.coverage is not None and a.coverage.found

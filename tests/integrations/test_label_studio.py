@@ -302,7 +302,10 @@ def test_importing_with_the_wrong_offset_unit_says_which_to_use(
 def example_analysis() -> Analysis:
     found = sorted(EXAMPLES.glob("*.txt")) if EXAMPLES.is_dir() else []
     if not found:
-        pytest.skip(f"no example article in {EXAMPLES}")
+        pytest.skip(
+            f"no example article in {EXAMPLES}: the shared data beside the checkout "
+            "(with the corpora's data root) is not redistributed"
+        )
     from spinscope.ingest import read_file
     from spinscope.tagger.model import default_model_dir
 
@@ -311,6 +314,7 @@ def example_analysis() -> Analysis:
     return analyzer.analyze(read_file(found[0]))
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("offsets", ["code-points", "utf-16"])
 def test_the_example_article_round_trips_losslessly(
     example_analysis: Analysis, tmp_path: Path, offsets: Any
