@@ -70,8 +70,10 @@ def process_tree(pid: int) -> list[int]:
         p = todo.pop()
         out.append(p)
         for task in Path(f"/proc/{p}/task").glob("*"):
-            children = (task / "children").read_text().split()
-            todo.extend(int(c) for c in children)
+            try:  # a thread or process that ended meanwhile
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+            except OSError:
+                pass
     return out
 
 

@@ -58,6 +58,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "serve")]
 
+# this script's own folder is first on sys.path: the serve benchmark's process walk
+from bench_serve import process_tree  # noqa: E402
 from serve_support import Server, start_server  # noqa: E402
 
 from pg_support import create_database, start_cluster  # noqa: E402
@@ -804,19 +806,6 @@ ANALYSIS_KINDS = {"analyze", "analyze_save", "analyze_html", "upload", "form"}
 PACED_KINDS = {"slow", "abort"}
 
 # --------------------------------------------------------------------------- the server
-
-
-def process_tree(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        for task in Path(f"/proc/{p}/task").glob("*"):
-            try:
-                todo.extend(int(c) for c in (task / "children").read_text().split())
-            except OSError:
-                pass
-    return out
 
 
 def rss_kib(pid: int) -> tuple[int, int]:

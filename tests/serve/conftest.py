@@ -9,7 +9,6 @@ API suites run every test on SQLite and on PostgreSQL (a throwaway server, see
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from spinscope.analyzer import Analyzer
 try:
     import httpx  # noqa: F401
     from fastapi.testclient import TestClient
+    from serve_support import wait_ready
 
     from spinscope.serve import Settings, create_app
 except ImportError as err:
@@ -49,14 +49,6 @@ def pytest_pycollect_makemodule(
     if SERVE_MISSING is None:
         return None
     return _SkippedModule.from_parent(parent, path=module_path)
-
-
-def wait_ready(client: TestClient) -> None:
-    for _ in range(600):
-        if client.get("/readyz").status_code == 200:
-            return
-        time.sleep(0.05)
-    raise AssertionError(client.get("/readyz").json())
 
 
 @pytest.fixture(scope="session")

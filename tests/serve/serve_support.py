@@ -115,6 +115,15 @@ def start_server(
         time.sleep(0.1)
 
 
+def wait_ready(client: Any) -> None:
+    """Wait until an in-process app (a TestClient) answers ``/readyz`` with 200."""
+    for _ in range(600):
+        if client.get("/readyz").status_code == 200:
+            return
+        time.sleep(0.05)
+    raise AssertionError(client.get("/readyz").json())
+
+
 def with_genre(analysis: Analysis, label: str | None, **changes: Any) -> Analysis:
     """``analysis`` with the genre ``label`` (``None``: without a genre) and other ``changes``."""
     genre = None

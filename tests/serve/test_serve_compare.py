@@ -7,13 +7,13 @@ The app runs the rule-based baseline and :class:`compare_support.HashingEncoder`
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from serve_support import wait_ready
 
 from compare_support import STORY_A, STORY_B, STORY_C, STORY_THRESHOLD, HashingEncoder
 from spinscope.serve import Settings, create_app
@@ -36,10 +36,7 @@ def make_compare_client(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
         client = TestClient(app, base_url="http://127.0.0.1:8000")
         client.__enter__()
         clients.append(client)
-        for _ in range(600):
-            if client.get("/readyz").status_code == 200:
-                break
-            time.sleep(0.05)
+        wait_ready(client)
         return client
 
     yield make
