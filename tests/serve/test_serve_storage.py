@@ -294,3 +294,13 @@ def test_a_missing_driver_says_what_to_install(monkeypatch) -> None:
     with pytest.raises(InputError) as err:
         Storage("postgresql://user:secret@db.example/spinscope")
     assert "secret" not in str(err.value)  # the password is never shown
+
+
+def test_sqlite_connections_keep_a_small_page_cache(tmp_path) -> None:
+    from spinscope.serve.storage import SQLITE_CACHE_KIB
+
+    s = Storage(f"sqlite:///{tmp_path / 'a.db'}")
+    with s.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -SQLITE_CACHE_KIB
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    s.close()
