@@ -84,7 +84,7 @@ BUSY_TIMEOUT_S = 30
 #: The page cache of each SQLite connection, in KiB (SQLite's default is 2,000). The pool holds
 #: up to 15 connections and searches scan the whole table, so the default costs up to 30 MiB
 #: that glibc keeps after overflow connections close: 32 threads reading a 41 MB database for
-#: 90 s grew the process by 53 MiB with the default, 24 MiB with 512 KiB, at the same number of
+#: 90 s grew the process by 45 MiB with the default, 21 MiB with 512 KiB, at the same number of
 #: operations (``benchmarks/sqlite_rss.py``).
 SQLITE_CACHE_KIB = 512
 #: Seconds a new PostgreSQL (or other server) connection may take before the request fails.
