@@ -77,18 +77,23 @@ def process_tree(pid: int) -> list[int]:
     return out
 
 
-def peak_rss_mib(pid: int) -> float:
-    """The sum of VmHWM (peak resident set) over the server's processes, in MiB."""
-    total = 0
+def status_kib(pid: int, *fields: str) -> tuple[int, ...]:
+    """Each /proc status field (``VmRSS``, ``VmHWM`` ...) summed over the process tree, KiB."""
+    totals = [0] * len(fields)
     for p in process_tree(pid):
         try:
             status = Path(f"/proc/{p}/status").read_text()
-        except OSError:
+        except OSError:  # a process that ended meanwhile
             continue
-        m = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
-        if m:
-            total += int(m.group(1))
-    return total / 1024
+        for i, name in enumerate(fields):
+            m = re.search(rf"^{name}:\s+(\d+) kB", status, re.M)
+            totals[i] += int(m.group(1)) if m else 0
+    return tuple(totals)
+
+
+def peak_rss_mib(pid: int) -> float:
+    """The sum of VmHWM (peak resident set) over the server's processes, in MiB."""
+    return status_kib(pid, "VmHWM")[0] / 1024
 
 
 def ms(value: float, width: int = 0) -> str:

@@ -59,7 +59,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "serve")]
 
 # this script's own folder is first on sys.path: the serve benchmark's process walk
-from bench_serve import process_tree  # noqa: E402
+from bench_serve import status_kib  # noqa: E402
 from serve_support import Server, start_server  # noqa: E402
 
 from pg_support import create_database, start_cluster  # noqa: E402
@@ -810,16 +810,7 @@ PACED_KINDS = {"slow", "abort"}
 
 def rss_kib(pid: int) -> tuple[int, int]:
     """VmRSS and RssAnon summed over the server's processes, in KiB."""
-    total = anon = 0
-    for p in process_tree(pid):
-        try:
-            status = Path(f"/proc/{p}/status").read_text()
-        except OSError:
-            continue
-        m = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
-        a = re.search(r"^RssAnon:\s+(\d+) kB", status, re.M)
-        total += int(m.group(1)) if m else 0
-        anon += int(a.group(1)) if a else 0
+    total, anon = status_kib(pid, "VmRSS", "RssAnon")
     return total, anon
 
 
