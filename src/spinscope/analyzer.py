@@ -151,6 +151,15 @@ class Analyzer:
         self._articles = models.load()
 
     @property
+    def loaded_article_models(self) -> Any:
+        """The loaded genre and frame models (``None`` when off or not installed).
+
+        An analyzer for another threshold can take them as its ``article_models``: they do
+        not depend on the threshold, and one copy in memory serves both.
+        """
+        return self.load()._articles
+
+    @property
     def info(self) -> DetectorInfo:
         """Which detector runs, with what threshold, and the note about a fallback."""
         model = self.load()._model
@@ -285,7 +294,8 @@ class Analyzer:
             spans = decoder.predict(docs)
         if self._articles is None:
             return [(doc_spans, None) for doc_spans in spans]
-        reads = tagger is not None and self._articles.feature_tagger is tagger
+        feature_tagger = self._articles.feature_tagger
+        reads = tagger is not None and feature_tagger is not None and tagger.shares(feature_tagger)
         signals = self._articles.predict(texts, probs=probs if reads else None, languages=languages)
         return list(zip(spans, signals, strict=True))
 

@@ -33,6 +33,26 @@ def test_pool_shares_the_model_and_bounds_its_cache(pool: AnalyzerPool) -> None:
     assert len(pool._by_threshold) == 3
     for analyzer in pool._by_threshold.values():
         assert analyzer._model.tagger._session is base_tagger._session
+        # one copy of the genre and frame models, whatever the threshold
+        assert analyzer.loaded_article_models is pool.base.loaded_article_models
+
+
+def test_a_threshold_reuses_the_tagger_outputs_for_genre_and_frames(
+    pool: AnalyzerPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spinscope.tagger.model import Tagger
+
+    runs = []
+    article_probs = Tagger.article_probs
+
+    def counted(self, *args, **kwargs):
+        runs.append(self.threshold)
+        return article_probs(self, *args, **kwargs)
+
+    monkeypatch.setattr(Tagger, "article_probs", counted)
+    analysis = pool.analyze(ARTICLE, threshold=0.42)
+    assert analysis.genre is not None
+    assert runs == [0.42]  # the tagger ran once, for spans and article models alike
 
 
 def test_requests_at_once_get_what_they_get_one_at_a_time(pool: AnalyzerPool) -> None:

@@ -90,7 +90,10 @@ class AnalyzerPool:
         from spinscope.tagger.model import Tagger
 
         model: Any = self.base.load()._model
-        articles = self.base.article_models
+        # one copy of the genre and frame models for every threshold: a copy each made every
+        # new threshold cost ~6 MiB, and replacing evicted ones fragmented the heap
+        loaded = self.base.loaded_article_models
+        articles = self.base.article_models if loaded is None else loaded
         if isinstance(model, HybridDetector | Tagger):
             detector: Any = model.with_threshold(threshold)
         elif isinstance(self.base.detector, str) or self.base.detector is None:

@@ -145,6 +145,10 @@ class Tagger(BaseDetector):
         copied.decode_config = self._decode_config(threshold)
         return copied
 
+    def shares(self, other: Tagger) -> bool:
+        """Whether ``other`` runs the same loaded model (a :meth:`with_threshold` copy does)."""
+        return self._session is not None and self._session is other._session
+
     def with_floor(self, floor: float) -> Tagger:
         """A loaded copy that also keeps the possible spans, down to ``floor``."""
         return self.with_threshold(floor)
