@@ -557,7 +557,10 @@ def _analysis_from_dict(data: Mapping[str, Any]) -> Analysis:
         ),
         name_variants=tuple(
             NameVariants(
-                tuple(NameVariant(v["form"], _pairs(v["occurrences"])) for v in g["variants"])
+                tuple(
+                    NameVariant(v["form"], _pairs(v["occurrences"]), v.get("count", 0))
+                    for v in g["variants"]
+                )
             )
             for g in data["name_variants"]
         ),
@@ -579,7 +582,7 @@ def _analysis_from_dict(data: Mapping[str, Any]) -> Analysis:
                 for c in summary["charged_sentences"]
             ),
             repeated_phrases=tuple(
-                RepeatedPhrase(p["phrase"], _pairs(p["occurrences"]))
+                RepeatedPhrase(p["phrase"], _pairs(p["occurrences"]), p.get("count", 0))
                 for p in summary["repeated_phrases"]
             ),
             possible_spans=int(summary.get("possible_spans", 0)),

@@ -70,3 +70,15 @@ def test_polish_and_german_case_endings() -> None:
     assert find_name_variants(polish, "pl") == ()
     german = "Merkels Regierung stürzte. Merkel selbst schwieg dazu lange."
     assert find_name_variants(german, "de") == ()
+
+
+def test_a_name_repeated_thousands_of_times_lists_its_first_occurrences() -> None:
+    from spinscope.signals import LISTED_OCCURRENCES
+
+    text = "Tikhanovskaya spoke. " * 2000 + "Tihanovska left."
+    (group,) = find_name_variants(text)
+    forms = {v.form: v for v in group.variants}
+    assert forms["Tikhanovskaya"].count == 2000
+    assert len(forms["Tikhanovskaya"].occurrences) == LISTED_OCCURRENCES
+    assert forms["Tikhanovskaya"].to_dict()["count"] == 2000
+    assert "(2000×)" in group.message

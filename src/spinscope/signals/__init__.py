@@ -8,3 +8,8 @@ text too short to judge).
 """
 
 from __future__ import annotations
+
+#: The most occurrences a signal lists with their offsets; its ``count`` says how many there
+#: are in all. A degenerate text ("ab ab ab …" for 160,000 characters) would otherwise list
+#: every one of tens of thousands, and the report would be 40 times the size of the text.
+LISTED_OCCURRENCES = 50

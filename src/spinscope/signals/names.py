@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from spinscope.detectors.baseline import load_lexicon
+from spinscope.signals import LISTED_OCCURRENCES
 
 __all__ = ["NameVariant", "NameVariants", "find_name_variants", "levenshtein"]
 
@@ -71,16 +72,25 @@ def levenshtein(a: str, b: str, limit: int | None = None) -> int:
 
 @dataclass(frozen=True)
 class NameVariant:
-    """One spelling of a name and where it occurs (character offsets of each occurrence)."""
+    """One spelling of a name, how often it occurs and where (offsets of the first ones).
+
+    ``occurrences`` lists at most :data:`~spinscope.signals.LISTED_OCCURRENCES`; ``count``
+    (default: as many as listed) is the number in all.
+    """
 
     form: str
     occurrences: tuple[tuple[int, int], ...]
+    count: int = 0
+
+    def __post_init__(self) -> None:
+        if self.count < len(self.occurrences):
+            object.__setattr__(self, "count", len(self.occurrences))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return {
             "form": self.form,
-            "count": len(self.occurrences),
+            "count": self.count,
             "occurrences": [{"start": s, "end": e} for s, e in self.occurrences],
         }
 
@@ -94,7 +104,7 @@ class NameVariants:
     @property
     def message(self) -> str:
         """A sentence for the reader."""
-        shown = " and ".join(f"“{v.form}” ({len(v.occurrences)}×)" for v in self.variants)
+        shown = " and ".join(f"“{v.form}” ({v.count}×)" for v in self.variants)
         n = len(self.variants)
         return (
             f"{shown} may be one name spelled {_COUNT_WORDS.get(n, str(n))} ways: check "
@@ -211,5 +221,12 @@ def find_name_variants(text: str, language: str | None = None) -> tuple[NameVari
         if len(members) < 2:
             continue
         members.sort(key=lambda f: (-len(forms[f]), forms[f][0]))
-        out.append(NameVariants(tuple(NameVariant(f, tuple(forms[f])) for f in members)))
+        out.append(
+            NameVariants(
+                tuple(
+                    NameVariant(f, tuple(forms[f][:LISTED_OCCURRENCES]), len(forms[f]))
+                    for f in members
+                )
+            )
+        )
     return tuple(sorted(out, key=lambda g: min(v.occurrences[0] for v in g.variants)))

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from spinscope.detectors.baseline import load_lexicon
+from spinscope.signals import LISTED_OCCURRENCES
 
 __all__ = ["RepeatedPhrase", "repeated_phrases"]
 
@@ -28,15 +29,19 @@ _BREAK = re.compile(r"[.!?;:\n\"“”«»„()\[\]]")
 
 @dataclass(frozen=True)
 class RepeatedPhrase:
-    """A phrase (lowercased) and the offsets of each of its occurrences."""
+    """A phrase (lowercased), how often it occurs and the offsets of its first occurrences.
+
+    ``occurrences`` lists at most :data:`~spinscope.signals.LISTED_OCCURRENCES`; ``count``
+    (default: as many as listed) is the number in all.
+    """
 
     phrase: str
     occurrences: tuple[tuple[int, int], ...]
+    count: int = 0
 
-    @property
-    def count(self) -> int:
-        """How often the phrase occurs."""
-        return len(self.occurrences)
+    def __post_init__(self) -> None:
+        if self.count < len(self.occurrences):
+            object.__setattr__(self, "count", len(self.occurrences))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -87,7 +92,10 @@ def repeated_phrases(text: str, limit: int = 10) -> tuple[RepeatedPhrase, ...]:
     out = [
         RepeatedPhrase(
             " ".join(phrase),
-            tuple((words[i][0], words[i + len(phrase) - 1][1]) for i in starts),
+            tuple(
+                (words[i][0], words[i + len(phrase) - 1][1]) for i in starts[:LISTED_OCCURRENCES]
+            ),
+            len(starts),
         )
         for phrase, starts in found.items()
     ]
