@@ -109,8 +109,9 @@ def assert_unavailable(r: httpx.Response, *, html: bool = False) -> str:
     body = r.json()
     assert body["type"] == UNAVAILABLE and body["code"] == "E009" and body["status"] == 503
     detail = str(body["detail"])
-    # what failed, and what to check
-    assert "the database" in detail and "Try again" in detail and "check" in detail, detail
+    # what failed, and what to check (or, for a database opened read-only, what to change)
+    fix = ("Try again" in detail and "check" in detail) or "Make the folder writable" in detail
+    assert "the database" in detail and fix, detail
     return detail
 
 
@@ -302,7 +303,7 @@ def check_read_only_server(server: Server, kept: Analysis, path: Path) -> None:
     with server.client() as http:
         for _ in range(3):  # again and again: no crash, no state that breaks the next one
             detail = assert_unavailable(http.post("/v1/analyze", json=saving(ARTICLE, "refused")))
-            assert str(path) in detail and "readonly" in detail and "read-only" in detail
+            assert str(path) in detail and "read-only" in detail
             assert http.get("/healthz").status_code == 200
         assert_unavailable(http.delete(f"/v1/analyses/{kept.id}"))
         form = http.post("/analyze", data={"text": ARTICLE, "save": "true"})
@@ -317,13 +318,13 @@ def check_read_only_server(server: Server, kept: Analysis, path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how", ["file mode 0444", "sqlite mode=ro"])
+@pytest.mark.parametrize("how", ["file mode 0444", "sqlite mode=ro", "folder mode 0555"])
 def test_a_read_only_database_answers_503_and_serves_reads(
     how: str, tmp_path: Path, baseline_analyzer: Analyzer
 ) -> None:
-    # Not a read-only mount: SQLite cannot open a WAL database on one at all (it must create
-    # the -shm file beside it), so the server refuses to start, reads included.
-    path = tmp_path / "spinscope.db"
+    # A folder nobody may write stands for a read-only mount: SQLite cannot create its
+    # journal or WAL index there, so the storage opens the file immutable.
+    path = tmp_path / "db" / "spinscope.db"
     storage = Storage(f"sqlite:///{path}")
     try:
         storage.migrate()
@@ -340,6 +341,18 @@ def test_a_read_only_database_answers_503_and_serves_reads(
                 server.stop_cleanly()
         finally:
             path.chmod(0o644)
+    elif how == "folder mode 0555":
+        path.parent.chmod(0o555)
+        try:
+            server = start_server_obeying_permissions(tmp_path, f"sqlite:///{path}")
+            try:
+                check_read_only_server(server, kept, path)
+                assert "read-only: its folder is not writable" in server.output()
+            finally:
+                server.stop_cleanly()
+            assert sorted(p.name for p in path.parent.iterdir()) == ["spinscope.db"]
+        finally:
+            path.parent.chmod(0o755)
     else:  # an operator's read-only URL
         url = f"sqlite:///file:{path}?mode=ro&uri=true"
         server = start_server(tmp_path, "--detector", "baseline", database=url)

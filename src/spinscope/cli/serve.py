@@ -94,7 +94,9 @@ def serve(
         os.environ.update(settings.to_env())
         os.environ["SPINSCOPE_DATABASE"] = settings.database_url
     # the password of a server URL never reaches the log
-    where = storage.engine.url.render_as_string(hide_password=True)
+    where = storage.shown
+    if storage.read_only:
+        where += " (read-only: its folder is not writable)"
     stderr().print(
         f"spinscope serve: http://{host}:{port}/ (database: {where}, schema {revision}; "
         f"API key: {'required for writes' if settings.api_key else 'none'}"

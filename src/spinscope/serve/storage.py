@@ -21,6 +21,7 @@ spinscope.
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
 from sqlalchemy import (
     Column,
@@ -200,6 +202,10 @@ class Storage:
             # the serve extra's driver is psycopg 3 (SQLAlchemy 2.0 would pick psycopg2)
             parsed = parsed.set(drivername="postgresql+psycopg")
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        #: the URL for messages and logs (password hidden)
+        self.shown = repr(parsed)
+        #: whether the database can only be read (a SQLite file in a folder nobody may write)
+        self.read_only = False
         kwargs: dict[str, Any] = {}
         if self.is_sqlite:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
@@ -207,8 +213,18 @@ class Storage:
                 # one shared connection, or each connection would see its own empty database
                 kwargs["poolclass"] = StaticPool
             elif not parsed.database.startswith("file:"):
-                # created on first start, like the default one
-                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                path = Path(parsed.database).expanduser()
+                if path.is_file() and not os.access(path.parent, os.W_OK):
+                    # a read-only mount or folder: SQLite could not create its journal or
+                    # WAL index beside the file, so even reads would fail. Opened immutable,
+                    # it serves reads and refuses writes (a 503 each, not a crash loop).
+                    self.read_only = True
+                    parsed = parsed.set(
+                        database=f"file:{quote(str(path.resolve()))}",
+                        query={"mode": "ro", "immutable": "1", "uri": "true"},
+                    )
+                else:  # created on first start, like the default one
+                    path.parent.mkdir(parents=True, exist_ok=True)
         else:
             # a connection the server dropped (restart, failover) is replaced before use
             kwargs["pool_pre_ping"] = True
@@ -244,7 +260,7 @@ class Storage:
                 command.upgrade(config, "head")
         except SQLAlchemyError as err:
             raise InputError(
-                f"cannot prepare the database {self.engine.url!r}: {err.__class__.__name__}: "
+                f"cannot prepare the database {self.shown}: {err.__class__.__name__}: "
                 f"{err.orig if hasattr(err, 'orig') else err}. Check the --database URL and "
                 "that the file or server is writable."
             ) from None
@@ -276,8 +292,14 @@ class Storage:
 
     def _storage_error(self, doing: str, err: SQLAlchemyError) -> StorageError:
         reason = str(getattr(err, "orig", None) or err).strip().splitlines()
+        if self.read_only:
+            return StorageError(
+                f"cannot {doing} the database {self.shown}: its folder is read-only, so this "
+                "server opened it read-only and serves reads alone. Make the folder writable "
+                "and restart the server to save again."
+            )
         return StorageError(
-            f"cannot {doing} the database {self.engine.url!r} now "
+            f"cannot {doing} the database {self.shown} now "
             f"({reason[0] if reason else err.__class__.__name__}). Try again in a moment; if it "
             "lasts, check that the database server is up and that its disk is neither full "
             "nor read-only."
