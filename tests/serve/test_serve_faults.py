@@ -650,6 +650,28 @@ def test_storage_raises_storage_error_while_postgres_is_down(
         pg_support.drop_database(url)
 
 
+def test_postgres_connections_give_up_on_a_host_that_stops_answering(
+    pg: pg_support.Cluster,
+) -> None:
+    """TCP keepalives and a user timeout are set on the live socket (not only asked for)."""
+    storage = Storage(pg_support.create_database(pg.url()))
+    try:
+        raw = storage.engine.raw_connection()
+        try:
+            fd = os.dup(raw.driver_connection.fileno())  # type: ignore[union-attr]
+            with socket.socket(fileno=fd) as sock:
+                assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+                tcp = socket.IPPROTO_TCP
+                assert sock.getsockopt(tcp, socket.TCP_KEEPIDLE) == 30
+                assert sock.getsockopt(tcp, socket.TCP_KEEPINTVL) == 10
+                assert sock.getsockopt(tcp, socket.TCP_KEEPCNT) == 3
+                assert sock.getsockopt(tcp, socket.TCP_USER_TIMEOUT) == 30_000
+        finally:
+            raw.close()
+    finally:
+        storage.close()
+
+
 def test_storage_raises_storage_error_for_a_server_that_is_not_there() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -91,6 +91,18 @@ BUSY_TIMEOUT_S = 30
 SQLITE_CACHE_KIB = 512
 #: Seconds a new PostgreSQL (or other server) connection may take before the request fails.
 CONNECT_TIMEOUT_S = 5
+#: libpq's TCP settings for PostgreSQL connections. Without them a database host that dies or
+#: drops off the network (no reset sent) holds a request for the kernel's retransmission
+#: timeout, about 15 minutes: sent data unacknowledged for 30 s, or an idle pooled connection
+#: unanswered for 30 + 3 x 10 s, now ends the connection, and the request answers 503. (A
+#: server that is paused but whose host still acknowledges packets is not caught.)
+TCP_LIMITS = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 30_000,
+}
 
 metadata = MetaData()
 
@@ -231,7 +243,7 @@ class Storage:
             # the driver as the URL names it: get_driver_name() would load the dialect here,
             # outside the try below, and an unknown one would escape as NoSuchModuleError
             if parsed.drivername.partition("+")[2] in ("psycopg", "psycopg2"):
-                kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
+                kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S, **TCP_LIMITS}
         try:
             self.engine: Engine = create_engine(parsed, **kwargs)
         except ModuleNotFoundError as err:  # the database's driver
