@@ -478,9 +478,11 @@ def write_st3(
         if isinstance(techs, str):
             raise _bad(p, i, f"techniques must be a sequence of names, got the string {techs!r}")
         names = [_checked_technique(p, i, t, taxonomy) for t in techs]
+        valid = valid_techniques(taxonomy)
         for name in names:
-            # Only the 2020 class names may hold a comma; any other would split on reading.
-            if "," in name and name not in TECHNIQUES_2020:
+            # Only the 2020 class names may hold a comma, and only where the taxonomy knows
+            # them: the reader joins pieces back into the names it knows, and splits the rest.
+            if "," in name and (valid is None or name not in TECHNIQUES_2020):
                 raise _bad(p, i, f"technique {name!r} contains a comma")
         lines.append(f"{art_id}\t{para}\t{','.join(names)}")
     _write_atomic(p, lines)

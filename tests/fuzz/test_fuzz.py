@@ -30,7 +30,7 @@ from spinscope.batch.inputs import iter_records
 from spinscope.corpora.annotations import read_annotations
 from spinscope.document import Document
 from spinscope.errors import InputError, LabelFormatError
-from spinscope.formats import read_si, write_flc, write_st1, write_st3
+from spinscope.formats import read_si, read_st3, write_flc, write_st1, write_st3
 from spinscope.ingest import read_bytes_source
 from spinscope.ingest.text import decode
 
@@ -250,6 +250,19 @@ def test_write_st3_refuses_a_paragraph_given_twice(tmp_path: Path) -> None:
     # read_st3 refuses the file it used to write
     with pytest.raises(LabelFormatError, match="row 1 too"):
         write_st3(tmp_path / "st3.txt", [("7", 3, ()), ("7", 3, ("Doubt",))])
+
+
+def test_write_st3_refuses_a_2020_name_the_reader_would_split(tmp_path: Path) -> None:
+    # found by the 100k run (seed 2): with no taxonomy the reader splits on every comma, so
+    # "Name_Calling,Labeling" came back as two techniques
+    path = tmp_path / "st3.txt"
+    with pytest.raises(LabelFormatError, match="contains a comma"):
+        write_st3(path, [("2", 1308, ("Name_Calling,Labeling",))], None)
+    assert not path.exists()
+    # where the taxonomy knows the name, it is written and read back whole
+    for taxonomy in ("semeval2020", "auto"):
+        write_st3(path, [("2", 1308, ("Name_Calling,Labeling",))], taxonomy)
+        assert read_st3(path, taxonomy) == [("2", 1308, ("Name_Calling,Labeling",))]
 
 
 def test_annotation_article_that_is_not_utf8(tmp_path: Path) -> None:
