@@ -654,7 +654,8 @@ def test_postgres_connections_give_up_on_a_host_that_stops_answering(
     pg: pg_support.Cluster,
 ) -> None:
     """TCP keepalives and a user timeout are set on the live socket (not only asked for)."""
-    storage = Storage(pg_support.create_database(pg.url()))
+    url = pg_support.create_database(pg.url())
+    storage = Storage(url)
     try:
         raw = storage.engine.raw_connection()
         try:
@@ -670,6 +671,7 @@ def test_postgres_connections_give_up_on_a_host_that_stops_answering(
             raw.close()
     finally:
         storage.close()
+        pg_support.drop_database(url)
 
 
 def test_storage_raises_storage_error_for_a_server_that_is_not_there() -> None:
