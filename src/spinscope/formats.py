@@ -462,7 +462,7 @@ def write_st3(
 
     A paragraph without techniques gets an empty last column, as in the official files.
     """
-    valid_techniques(taxonomy)  # a bad taxonomy fails even on an empty file
+    valid = valid_techniques(taxonomy)  # a bad taxonomy fails even on an empty file
     p = Path(path)
     lines = []
     seen: dict[tuple[str, int], int] = {}
@@ -478,7 +478,6 @@ def write_st3(
         if isinstance(techs, str):
             raise _bad(p, i, f"techniques must be a sequence of names, got the string {techs!r}")
         names = [_checked_technique(p, i, t, taxonomy) for t in techs]
-        valid = valid_techniques(taxonomy)
         for name in names:
             # Only the 2020 class names may hold a comma, and only where the taxonomy knows
             # them: the reader joins pieces back into the names it knows, and splits the rest.
