@@ -189,13 +189,14 @@ def stage_functions() -> dict[str, Any]:
         # spinscope/predict.py
         "predict_to_file": _key(predict.predict_to_file),
         "read_articles": _key(predict.read_articles),
+        "article_languages": _key(predict.article_languages),
         "language_note": _key(predict.language_note),
         "predict_rows": _key(predict.predict_rows),
         "_spans": _key(predict._spans),
         "_flc_rows": _key(predict._flc_rows),
         "write_rows": _key(predict.write_rows),
         # spinscope/signals/language.py: py3langid's model, loaded once
-        "lang_identifier": _key(language._identifier.__wrapped__),
+        "lang_identifier": _key(language._loaded_identifier.__wrapped__),
         # spinscope/detectors/registry.py: builds and loads the detector
         "load_detector": _key(registry.load_detector),
         # spinscope/tagger/model.py
@@ -230,7 +231,7 @@ def stage_functions() -> dict[str, Any]:
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("imports: spinscope.cli.app + spinscope.predict", ("imports",)),
     ("reading the articles", ("read_articles",)),
-    ("language detection (py3langid; incl. its load)", ("language_note",)),
+    ("language detection (py3langid; incl. its load)", ("article_languages", "language_note")),
     ("loading the detector (model, tokenizer, lexicons)", ("load_detector",)),
     ("tokenisation (tokenizers, Unigram)", ("encode",)),
     ("windowing + batching", ("windows", "make_batches")),

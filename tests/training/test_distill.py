@@ -329,6 +329,77 @@ def test_with_distill_weight_one_the_student_converges_to_the_teacher(tmp_path: 
     assert float(probs.mean()) == pytest.approx(0.2, abs=0.08)
 
 
+# -- hidden-state distillation (--hidden-weight) ------------------------------------------------
+
+
+def test_hidden_loss_is_the_squared_error_of_mapped_layers_over_real_word_pieces() -> None:
+    from spinscope.training.tagger import _hidden_loss
+
+    torch.manual_seed(0)
+    taught = tuple(torch.randn(2, 5, 4) for _ in range(4))  # embeddings, then 3 layers
+    mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]])
+    real = _inner(mask)  # real word pieces: row 0 positions 1-3, row 1 position 1
+    same = (taught[0], taught[1], taught[3])  # student layers 0, 1 = teacher layers 0, 2
+    assert float(_hidden_loss(same, taught, (0, 2), real)) == 0.0
+    second = taught[3].clone()
+    second[0, 2] += 4.0  # a real word piece: 16 in each of 4 dims, over 4 pieces x 4 dims
+    second[1, 4] += 100.0  # padding: not counted
+    second[0, 0] += 100.0  # the start token: not counted
+    second[0, 4] += 100.0  # the end token: not counted
+    student = (taught[0], taught[1] + 1.0, second)  # first layer off by 1 everywhere
+    assert float(_hidden_loss(student, taught, (0, 2), real)) == pytest.approx((1.0 + 4.0) / 2)
+
+
+def _layer_gap(student: Any, teacher: Any, layer_map: tuple[int, ...]) -> float:
+    from spinscope.training.tagger import _hidden_loss, _hidden_states
+
+    ids = torch.from_numpy(np.asarray(encode(_tokenizer(), TEXT).ids[:14], dtype=np.int64))[None]
+    mask = torch.ones_like(ids)
+    with torch.no_grad():
+        states = _hidden_states(student.eval(), ids, mask)
+        taught = _hidden_states(teacher.eval(), ids, mask)
+        return float(_hidden_loss(states, taught, layer_map, _inner(mask)))
+
+
+def test_hidden_weight_pulls_each_student_layer_towards_its_teacher_layer(tmp_path: Path) -> None:
+    docs = _docs()
+    soft = _soft(docs, np.full(len(OUTPUTS), 0.3))
+    teacher = _tagger(3, seed=1)
+    init = _tagger(2, seed=5).state_dict()  # not the teacher's layers: far from them
+    start = TokenTaggerModel.build(_bert(2), 0.0)
+    start.load_state_dict(init)
+    before = _layer_gap(start, teacher, (0, 2))
+    gaps = {}
+    for weight in (0.0, 10.0):
+        cfg = _train_cfg(
+            epochs=10, lr=3e-3, head_lr=0.0, teacher_layers=(0, 2), hidden_weight=weight
+        )
+        model, _ = train_tagger(
+            docs,
+            tmp_path / str(weight),
+            cfg,
+            encoder=_bert(2),
+            soft_targets=soft,
+            init_state=init,
+            teacher=teacher if weight else None,
+        )
+        gaps[weight] = _layer_gap(model, teacher, (0, 2))
+    assert gaps[10.0] < 0.5 * before, (before, gaps)
+    assert gaps[10.0] < 0.5 * gaps[0.0], (before, gaps)
+    # the teacher is only read
+    assert all(
+        torch.equal(v, _tagger(3, seed=1).state_dict()[k]) for k, v in teacher.state_dict().items()
+    )
+
+
+def test_hidden_weight_without_the_teacher_model_is_an_input_error(tmp_path: Path) -> None:
+    docs = _docs()
+    cfg = _train_cfg(teacher_layers=(0, 2), hidden_weight=1.0)
+    with pytest.raises(InputError, match="hidden_weight needs the teacher"):
+        train_tagger(docs, tmp_path, cfg, encoder=_bert(2))
+    assert not (tmp_path / "model.pt").exists()
+
+
 def test_soft_targets_of_another_tokenizer_are_an_input_error(tmp_path: Path) -> None:
     docs = _docs()
     soft = _soft(docs, np.full(len(OUTPUTS), 0.5))
@@ -523,6 +594,60 @@ def test_a_student_distilled_by_train_command_exports_a_loadable_model(
     assert len(cached) == 1 and cached[0].shape[1] == len(OUTPUTS)
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("dev_11")
+def test_train_command_with_hidden_weight_trains_with_the_teacher_in_the_loop(
+    root: Path, base: Path, teacher: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spinscope.training import run
+
+    seen: list[Any] = []
+    real_train = run.train_tagger
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("teacher"))
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(run, "train_tagger", recording)
+    out = tmp_path / "student"
+    run.train_command(
+        root,
+        out,
+        epochs=1,
+        base_model=str(base),
+        bf16=False,
+        layers=2,
+        teacher=str(teacher),
+        hidden_weight=1.0,
+        export=False,
+        log_every=1,
+    )
+    (model,) = seen
+    assert model is not None and not model.training  # the teacher's model, in eval mode
+    assert _layer_keys(model.state_dict()) == {0, 1, 2, 3}
+    recorded = json.loads((out / "train_config.json").read_text())
+    assert recorded["hidden_weight"] == 1.0 and recorded["teacher_layers"] == [0, 3]
+    losses = [
+        json.loads(line)["loss"]
+        for line in (out / "log.jsonl").read_text().splitlines()
+        if '"loss"' in line
+    ]
+    assert losses and all(np.isfinite(losses))
+    # without the hidden term the teacher's model is not loaded for training
+    seen.clear()
+    run.train_command(
+        root,
+        tmp_path / "plain",
+        epochs=1,
+        base_model=str(base),
+        bf16=False,
+        layers=2,
+        teacher=str(teacher),
+        export=False,
+    )
+    assert seen == [None]
+
+
 @pytest.mark.usefixtures("dev_11")
 def test_a_teacher_of_another_base_model_is_an_input_error(
     root: Path, base: Path, tmp_path: Path
@@ -630,6 +755,21 @@ def test_cli_teacher_layers_without_teacher_is_an_input_error(
     assert fake_run == []
 
 
+@pytest.mark.parametrize("annotations", [False, True])
+def test_cli_hidden_weight_without_teacher_is_an_input_error(
+    fake_run: list[dict[str, Any]], tmp_path: Path, annotations: bool
+) -> None:
+    data = tmp_path
+    if annotations:  # an annotation folder trains without a teacher: not silently ignored
+        data = tmp_path / "annotations"
+        (data / "articles").mkdir(parents=True)
+        (data / "labels").mkdir()
+    result = _invoke("train", "--data", data, "--hidden-weight", "1")
+    assert result.exit_code == InputError.exit_code
+    assert "--hidden-weight goes with --teacher" in result.stderr
+    assert fake_run == []
+
+
 def test_cli_teacher_layers_that_are_not_numbers_are_an_input_error(
     fake_run: list[dict[str, Any]], tmp_path: Path
 ) -> None:
@@ -658,17 +798,20 @@ def test_cli_forwards_the_distillation_options(
         "2",
         "--distill-weight",
         "0.5",
+        "--hidden-weight",
+        "0.25",
     )
     assert result.exit_code == 0, result.output
     (call,) = fake_run
     assert call["teacher"] == str(weights)
     assert call["teacher_layers"] == (0, 3)
     assert call["distill_weight"] == 0.5
+    assert call["hidden_weight"] == 0.25
     assert call["layers"] == 2 and call["keep_epochs"] is True
     # without a teacher nothing of distillation is passed on
     fake_run.clear()
     assert _invoke("train", "--data", tmp_path).exit_code == 0
-    assert not {"teacher", "teacher_layers", "distill_weight"} & set(fake_run[0])
+    assert not {"teacher", "teacher_layers", "distill_weight", "hidden_weight"} & set(fake_run[0])
 
 
 def test_cli_distill_weight_outside_zero_one_is_a_usage_error(

@@ -80,21 +80,25 @@ def _epoch_weights(
 
 def _distillation(
     train: list[Document], out_dir: Path, cfg: TrainConfig, data: str | Path | None
-) -> tuple[TrainConfig, list[Any] | None, dict[str, Any] | None]:
-    """The student's settings, the teacher's probabilities and the student's starting weights.
+) -> tuple[TrainConfig, list[Any] | None, dict[str, Any] | None, Any | None]:
+    """The student's settings, teacher probabilities, starting weights and teacher model.
 
-    Without ``cfg.teacher``: ``cfg`` unchanged and no teacher. The student's depth is
-    ``--layers``, else the length of ``--teacher-layers``, else the teacher's; everything is
-    checked before the teacher runs over the articles.
+    The teacher's model comes only with ``cfg.hidden_weight`` > 0 (it then runs on every
+    batch), else ``None``. Without ``cfg.teacher``: ``cfg`` unchanged and no teacher. The
+    student's depth is ``--layers``, else the length of ``--teacher-layers``, else the
+    teacher's; everything is checked before the teacher runs over the articles.
     """
     if cfg.teacher is None:
-        return cfg, None, None
+        if cfg.hidden_weight > 0:
+            raise InputError("--hidden-weight goes with --teacher.")
+        return cfg, None, None, None
     import torch
 
     from spinscope.training.distill import (
         check_layer_map,
         copy_vocabulary,
         default_layer_map,
+        load_teacher,
         state_layers,
         student_state,
         teacher_config,
@@ -125,7 +129,8 @@ def _distillation(
     soft = teacher_targets(weights, train, out_dir, data)
     init = student_state(state, layer_map)
     log.info("student of %d layers from teacher layers %s", student_layers, list(layer_map))
-    return cfg, soft, init
+    teacher = load_teacher(weights, data)[0] if cfg.hidden_weight > 0 else None
+    return cfg, soft, init, teacher
 
 
 def load_training_docs(
@@ -228,7 +233,7 @@ def run_training(
             raise InputError("--export-epoch tunes on the dev outputs: it cannot go with --all")
         model, tokenizer = _epoch_weights(out_dir, export_epoch, cfg, data)
     else:
-        cfg, soft, init = _distillation(train, out_dir, cfg, data)
+        cfg, soft, init, teacher = _distillation(train, out_dir, cfg, data)
         model, tokenizer = train_tagger(
             train,
             out_dir,
@@ -238,6 +243,7 @@ def run_training(
             vocab_texts=vocab_texts,
             soft_targets=soft,
             init_state=init,
+            teacher=teacher,
         )
     timing["train"] = time.perf_counter() - started
     summary: dict[str, Any] = {"train_articles": len(train), "dev_articles": len(dev)}

@@ -107,8 +107,11 @@ class TrainConfig:
     teacher: str | None = None
     #: ... the teacher layers the student starts from (``None``: evenly spread) ...
     teacher_layers: tuple[int, ...] | None = None
-    #: ... and the weight of the teacher's probabilities against the gold (0..1)
+    #: ... the weight of the teacher's probabilities against the gold (0..1) ...
     distill_weight: float = 0.7
+    #: ... and the weight of a term matching each student layer's output to its teacher
+    #: layer's (mean squared error over real word pieces; 0: off, no teacher in the loop)
+    hidden_weight: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -363,6 +366,7 @@ def train_tagger(
     vocab_texts: Sequence[str] | None = None,
     soft_targets: Sequence[np.ndarray] | None = None,
     init_state: dict[str, Any] | None = None,
+    teacher: Any | None = None,
 ) -> tuple[Any, Any]:
     """Fine-tune on ``train_docs`` (layers ``techniques`` and ``paragraph_techniques``).
 
@@ -379,9 +383,17 @@ def train_tagger(
     ``vocab.npy``) and ``soft_targets`` the teacher's word-piece probabilities per article; the
     token loss becomes ``(1 - w) * gold + w * teacher`` with ``w = cfg.distill_weight``, the
     teacher's part an unweighted cross-entropy against its probabilities, on every word piece
-    (including those whose gold is unknown).
+    (including those whose gold is unknown). With ``teacher`` (the teacher's torch model, in
+    eval mode) and ``cfg.hidden_weight`` > 0, the loss also gets ``hidden_weight`` times the
+    mean squared error between each student layer's output and that of the teacher layer it
+    was selected from (``cfg.teacher_layers``), over the real word pieces: the teacher runs on
+    every batch, without gradients.
     """
     torch = _torch()
+    if cfg.hidden_weight > 0 and (teacher is None or cfg.teacher_layers is None):
+        raise InputError(
+            "hidden_weight needs the teacher's model and its layer map (cfg.teacher_layers)"
+        )
     torch.set_num_threads(cfg.threads)
     _seed(cfg.seed)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -504,7 +516,13 @@ def train_tagger(
                     batch, encoded, targets, cls_id, sep_id, pad_id
                 )
                 with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-                    logits = model(ids, mask)
+                    if cfg.hidden_weight > 0:
+                        states = _hidden_states(model, ids, mask)
+                        logits = model.head(model.dropout(states[-1]))
+                        with torch.no_grad():
+                            taught = _hidden_states(teacher, ids, mask)
+                    else:
+                        logits = model(ids, mask)
                 logits = logits.float()
                 loss_tok = (loss_fn(logits, y) * tmask).sum(-1)
                 weight = (tmask.sum(-1) > 0).float()
@@ -517,6 +535,10 @@ def train_tagger(
                         real.sum().clamp(min=1.0) * len(OUTPUTS)
                     )
                     loss = (1 - cfg.distill_weight) * loss + cfg.distill_weight * loss_kd
+                if cfg.hidden_weight > 0:
+                    loss = loss + cfg.hidden_weight * _hidden_loss(
+                        states, taught, cfg.teacher_layers or (), _inner(mask)
+                    )
                 if cfg.paragraph_weight > 0 and paras:
                     rows = torch.stack(
                         [logits[row, lo:hi].max(0).values for row, lo, hi, _ in paras]
@@ -561,6 +583,36 @@ def train_tagger(
             logf.flush()
     (out_dir / "train_config.json").write_text(json.dumps(asdict(cfg), indent=2))
     return model, tokenizer
+
+
+def _hidden_states(model: Any, ids: Any, mask: Any) -> tuple[Any, ...]:
+    """The encoder's embeddings output then each layer's output, for a tagger ``model``."""
+    torch = _torch()
+    out = model.encoder(
+        input_ids=ids,
+        attention_mask=mask,
+        token_type_ids=torch.zeros_like(ids),
+        output_hidden_states=True,
+    )
+    return tuple(out.hidden_states)
+
+
+def _hidden_loss(
+    student: Sequence[Any], teacher: Sequence[Any], layer_map: Sequence[int], real: Any
+) -> Any:
+    """Mean squared error of each student layer's output against its teacher layer's.
+
+    Student layer ``i`` is matched with teacher layer ``layer_map[i]``, over the word pieces
+    where ``real`` (batch, seq, 1; :func:`_inner`) is 1, averaged over the layers and the
+    hidden dimensions. Index 0 of both state tuples is the embeddings.
+    """
+    weight = real
+    count = weight.sum().clamp(min=1.0) * student[1].shape[-1]
+    total = sum(
+        (((s.float() - teacher[t + 1].float()) ** 2) * weight).sum() / count
+        for s, t in zip(student[1:], layer_map, strict=True)
+    )
+    return total / len(layer_map)
 
 
 def _batch_tensors(
