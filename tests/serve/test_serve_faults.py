@@ -685,11 +685,28 @@ def test_storage_raises_storage_error_for_a_server_that_is_not_there() -> None:
             with pytest.raises(StorageError, match="server is up"):
                 call()
             assert time.monotonic() - started < HANG_BOUND_S
-        # on start, the server refuses to run on a database it cannot prepare
-        with pytest.raises(InputError, match="cannot prepare the database"):
+        # on start too: a server that is not there is a StorageError (E009, exit 3: worth
+        # retrying), not a bad --database (E005, exit 2)
+        with pytest.raises(StorageError, match="server is up"):
             storage.migrate()
     finally:
         storage.close()
+
+
+def test_serve_exits_3_with_e009_when_the_database_server_is_down_at_start() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nobody listens there (the socket is closed below)
+    url = f"postgresql://spinscope:secret@127.0.0.1:{port}/nothing"
+    result = subprocess.run(
+        [sys.executable, "-m", "spinscope", "serve", "--database", url, "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == StorageError.exit_code == 3, result.stderr
+    assert "E009" in result.stderr and "server is up" in result.stderr, result.stderr
+    assert "secret" not in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_server_that_never_answers_times_out_on_connect() -> None:

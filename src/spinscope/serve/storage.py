@@ -266,6 +266,10 @@ class Storage:
 
         config = Config()
         config.set_main_option("script_location", "spinscope.serve:migrations")
+        if not self.is_sqlite:
+            # a server that is down or out of reach is no bad option: StorageError (E009,
+            # exit 3), which a process manager may retry, not InputError (E005, exit 2)
+            self.ping()
         try:
             with self.engine.begin() as conn:
                 config.attributes["connection"] = conn
