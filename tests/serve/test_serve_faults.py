@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from serve_support import ARTICLE, Server, free_port, start_server
+from serve_support import ARTICLE, Server, free_port, old_database, start_server
 from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 
@@ -361,6 +361,36 @@ def test_a_read_only_database_answers_503_and_serves_reads(
         finally:
             server.stop_cleanly()
     assert_rows_whole(f"sqlite:///{path}", {kept.id: kept.to_json()})
+
+
+def test_a_read_only_database_behind_the_schema_is_refused_naming_both_revisions(
+    tmp_path: Path, harbour_analysis: Analysis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "db" / "spinscope.db"
+    old_database(f"sqlite:///{path}", harbour_analysis).close()  # schema 0001
+    before = path.read_bytes()
+    folder = str(path.parent)
+    real_access = os.access
+
+    def access(target: Any, mode: int, *args: Any, **kwargs: Any) -> bool:
+        # the folder as a read-only mount shows it (root's own checks ignore mode bits)
+        if str(target) == folder and mode & os.W_OK:
+            return False
+        return real_access(target, mode, *args, **kwargs)
+
+    monkeypatch.setattr(storage_module.os, "access", access)
+    storage = Storage(f"sqlite:///{path}")
+    try:
+        assert storage.read_only
+        with pytest.raises(InputError) as caught:
+            storage.migrate()
+    finally:
+        storage.close()
+    message = caught.value.message
+    assert str(path) in message and "0001" in message and HEAD in message, message
+    assert "read-only" in message and "writable" in message, message
+    assert path.read_bytes() == before  # nothing was written
+    assert sorted(p.name for p in path.parent.iterdir()) == ["spinscope.db"]
 
 
 # ------------------------------------------------------------------------- full disk

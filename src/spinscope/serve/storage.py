@@ -266,6 +266,17 @@ class Storage:
 
         config = Config()
         config.set_main_option("script_location", "spinscope.serve:migrations")
+        if self.read_only:  # nothing may be written, so a migration is out of the question
+            current = self.revision()
+            if current != HEAD:
+                raise InputError(
+                    f"the database {self.shown} has schema {current or 'none'} and this "
+                    f"version of spinscope needs {HEAD}, but its folder is read-only, so it "
+                    "cannot be upgraded: make the folder writable for one start (spinscope "
+                    "serve upgrades it; it may be read-only again after), or serve it with the "
+                    "spinscope version that wrote it."
+                )
+            return current
         if not self.is_sqlite:
             # a server that is down or out of reach is no bad option: StorageError (E009,
             # exit 3), which a process manager may retry, not InputError (E005, exit 2)
