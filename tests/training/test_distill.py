@@ -270,6 +270,12 @@ def _mean_gap(model: Any, docs: list[Document], soft: list[np.ndarray], cfg: Tra
     return float(np.mean([np.abs(p - s).mean() for (_, p), s in zip(probs, soft, strict=True)]))
 
 
+def _logged_losses(run: Path) -> list[float]:
+    """The training losses a run logged to its ``log.jsonl``."""
+    lines = (run / "log.jsonl").read_text().splitlines()
+    return [json.loads(line)["loss"] for line in lines if '"loss"' in line]
+
+
 def _soft(docs: list[Document], pattern: np.ndarray) -> list[np.ndarray]:
     tok = _tokenizer()
     return [np.tile(pattern, (len(encode(tok, d.text)), 1)).astype(np.float32) for d in docs]
@@ -299,11 +305,7 @@ def test_train_tagger_learns_the_teacher_probabilities(tmp_path: Path) -> None:
     model, _ = train_tagger(
         docs, tmp_path, cfg, encoder=_bert(2), soft_targets=soft, init_state=init
     )
-    losses = [
-        json.loads(line)["loss"]
-        for line in (tmp_path / "log.jsonl").read_text().splitlines()
-        if '"loss"' in line
-    ]
+    losses = _logged_losses(tmp_path)
     assert losses and all(np.isfinite(losses))
     after = _mean_gap(model, docs, soft, cfg)
     assert after < 0.85 * before, (before, after)
@@ -627,11 +629,7 @@ def test_train_command_with_hidden_weight_trains_with_the_teacher_in_the_loop(
     assert _layer_keys(model.state_dict()) == {0, 1, 2, 3}
     recorded = json.loads((out / "train_config.json").read_text())
     assert recorded["hidden_weight"] == 1.0 and recorded["teacher_layers"] == [0, 3]
-    losses = [
-        json.loads(line)["loss"]
-        for line in (out / "log.jsonl").read_text().splitlines()
-        if '"loss"' in line
-    ]
+    losses = _logged_losses(out)
     assert losses and all(np.isfinite(losses))
     # without the hidden term the teacher's model is not loaded for training
     seen.clear()
