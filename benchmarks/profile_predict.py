@@ -333,7 +333,14 @@ def stage_table(prof: Profile, keys: dict[str, Any], n: int, label: str) -> None
         (
             "predict_to_file (own)",
             "predict_to_file",
-            ("read_articles", "language_note", "load_detector", "predict_rows", "write_rows"),
+            (
+                "read_articles",
+                "article_languages",
+                "language_note",
+                "load_detector",
+                "predict_rows",
+                "write_rows",
+            ),
         ),
         ("predict_rows (own)", "predict_rows", ("_spans", "_flc_rows")),
         ("_spans: renaming and copying spans", "_spans", ("detector",)),
