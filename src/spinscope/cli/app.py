@@ -678,7 +678,6 @@ def train(
             }
         elif teacher_layers is not None:
             raise InputError("--teacher-layers goes with --teacher.")
-
         used = [
             flag
             for flag, given in (

@@ -606,10 +606,9 @@ def _hidden_loss(
     where ``real`` (batch, seq, 1; :func:`_inner`) is 1, averaged over the layers and the
     hidden dimensions. Index 0 of both state tuples is the embeddings.
     """
-    weight = real
-    count = weight.sum().clamp(min=1.0) * student[1].shape[-1]
+    count = real.sum().clamp(min=1.0) * student[1].shape[-1]
     total = sum(
-        (((s.float() - teacher[t + 1].float()) ** 2) * weight).sum() / count
+        (((s.float() - teacher[t + 1].float()) ** 2) * real).sum() / count
         for s, t in zip(student[1:], layer_map, strict=True)
     )
     return total / len(layer_map)
