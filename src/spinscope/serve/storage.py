@@ -261,11 +261,6 @@ class Storage:
 
     def migrate(self) -> str:
         """Create or upgrade the schema to :data:`HEAD` (idempotent); return the revision."""
-        from alembic import command
-        from alembic.config import Config
-
-        config = Config()
-        config.set_main_option("script_location", "spinscope.serve:migrations")
         if self.read_only:  # nothing may be written, so a migration is out of the question
             current = self.revision()
             if current != HEAD:
@@ -281,6 +276,11 @@ class Storage:
             # a server that is down or out of reach is no bad option: StorageError (E009,
             # exit 3), which a process manager may retry, not InputError (E005, exit 2)
             self.ping()
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", "spinscope.serve:migrations")
         try:
             with self.engine.begin() as conn:
                 config.attributes["connection"] = conn
